@@ -1,0 +1,104 @@
+// CQL data types: the native types, collections, tuples, user-defined types.
+//
+// A DataType is an immutable value (a shared pointer to a node); copying is cheap and
+// thread-safe. The numeric TypeKind values are the protocol's type option ids
+// (spec section 6), so the wire encoding of a type is a direct walk of the tree.
+#pragma once
+
+#include <cstdint>
+#include <functional>
+#include <memory>
+#include <optional>
+#include <string>
+#include <string_view>
+#include <utility>
+#include <vector>
+
+namespace krill::common {
+
+enum class TypeKind : uint16_t {
+  kCustom = 0x0000,
+  kAscii = 0x0001,
+  kBigint = 0x0002,
+  kBlob = 0x0003,
+  kBoolean = 0x0004,
+  kCounter = 0x0005,
+  kDecimal = 0x0006,
+  kDouble = 0x0007,
+  kFloat = 0x0008,
+  kInt = 0x0009,
+  kTimestamp = 0x000B,
+  kUuid = 0x000C,
+  kText = 0x000D,  // also "varchar"
+  kVarint = 0x000E,
+  kTimeuuid = 0x000F,
+  kInet = 0x0010,
+  kDate = 0x0011,
+  kTime = 0x0012,
+  kSmallint = 0x0013,
+  kTinyint = 0x0014,
+  kDuration = 0x0015,  // v5 id; sent in v4 as custom org.apache.cassandra.db.marshal.DurationType
+  kList = 0x0020,
+  kMap = 0x0021,
+  kSet = 0x0022,
+  kUdt = 0x0030,
+  kTuple = 0x0031,
+};
+
+class DataType {
+ public:
+  // A default-constructed DataType is invalid (valid() == false); used only as a placeholder.
+  DataType() = default;
+
+  static DataType native(TypeKind kind);  // REQUIRES: kind is not a collection/tuple/udt/custom
+  static DataType list(DataType element, bool frozen = false);
+  static DataType set(DataType element, bool frozen = false);
+  static DataType map(DataType key, DataType value, bool frozen = false);
+  static DataType tuple(std::vector<DataType> elements);  // tuples are always frozen
+  static DataType udt(std::string keyspace, std::string name, std::vector<std::string> field_names,
+                      std::vector<DataType> field_types, bool frozen = false);
+  static DataType custom(std::string class_name);
+
+  bool valid() const { return node_ != nullptr; }
+  TypeKind kind() const;
+  bool is_frozen() const;
+  // A copy of this type marked frozen (for collections and UDTs; others unchanged).
+  DataType frozen() const;
+  bool is_collection() const;  // list, set or map
+  // True for non-frozen collections and UDTs: stored as one cell per element/field.
+  bool is_multi_cell() const;
+  bool is_counter() const { return valid() && kind() == TypeKind::kCounter; }
+
+  // list/set: [element]; map: [key, value]; tuple: elements; udt: field types.
+  const std::vector<DataType>& params() const;
+  // udt only.
+  const std::vector<std::string>& field_names() const;
+  const std::string& udt_keyspace() const;
+  const std::string& udt_name() const;
+  // custom only: the Java class name.
+  const std::string& custom_class() const;
+
+  // The CQL spelling, as system_schema.columns.type shows it:
+  // "int", "text", "frozen<map<text, int>>", "tuple<int, text>", "frozen<address>", "'org.Foo'".
+  std::string cql_name() const;
+
+  friend bool operator==(const DataType& a, const DataType& b);
+  friend bool operator!=(const DataType& a, const DataType& b) { return !(a == b); }
+
+  // Parses a CQL type: native names (case-insensitive; "varchar" is text), list<>, set<>,
+  // map<,>, tuple<>, frozen<>, quoted custom class names ('org.apache...'), and UDT names
+  // resolved through `udt_lookup` (which returns the UDT type, not frozen, or nullopt).
+  // Throws CqlError(kSyntaxError) on malformed text, CqlError(kInvalid) on an unknown type.
+  using UdtLookup = std::function<std::optional<DataType>(const std::string& name)>;
+  static DataType parse(std::string_view text, const UdtLookup& udt_lookup = {});
+
+  // The native type for a name such as "int" or "varchar"; nullopt when not native.
+  static std::optional<TypeKind> native_kind_from_name(std::string_view name);
+
+ private:
+  struct Node;
+  explicit DataType(std::shared_ptr<const Node> n) : node_(std::move(n)) {}
+  std::shared_ptr<const Node> node_;
+};
+
+}  // namespace krill::common
