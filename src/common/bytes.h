@@ -45,4 +45,8 @@ inline uint64_t get_be64(const char* p) { return (uint64_t(get_be32(p)) << 32) |
 // Lower-case hex of the bytes, no prefix.
 std::string to_hex(BytesView b);
 
+// True when `b` is well-formed UTF-8: shortest-form sequences only, no UTF-16 surrogates
+// (U+D800..U+DFFF), nothing above U+10FFFF.
+bool is_valid_utf8(BytesView b);
+
 }  // namespace krill::common

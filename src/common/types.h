@@ -50,19 +50,31 @@ class DataType {
   // A default-constructed DataType is invalid (valid() == false); used only as a placeholder.
   DataType() = default;
 
-  static DataType native(TypeKind kind);  // REQUIRES: kind is not a collection/tuple/udt/custom
+  // REQUIRES: kind is not a collection/tuple/udt/custom (else throws std::invalid_argument).
+  static DataType native(TypeKind kind);
+  // Collections. A frozen collection freezes its parameters too (frozen<list<list<int>>> has a
+  // frozen inner list). Throws CqlError(kInvalid) for what Cassandra rejects: a non-frozen
+  // collection or UDT inside a non-frozen collection ("Non-frozen collections are not allowed
+  // inside collections: list<list<int>>"), counter parameters, duration set elements or map keys.
   static DataType list(DataType element, bool frozen = false);
   static DataType set(DataType element, bool frozen = false);
   static DataType map(DataType key, DataType value, bool frozen = false);
-  static DataType tuple(std::vector<DataType> elements);  // tuples are always frozen
+  // Tuples are always frozen, and so are their elements. Throws CqlError(kInvalid) on counters.
+  static DataType tuple(std::vector<DataType> elements);
+  // REQUIRES: field_names.size() == field_types.size() (else std::invalid_argument).
+  // A frozen UDT freezes its field types.
   static DataType udt(std::string keyspace, std::string name, std::vector<std::string> field_names,
                       std::vector<DataType> field_types, bool frozen = false);
   static DataType custom(std::string class_name);
 
   bool valid() const { return node_ != nullptr; }
+  // The accessors below REQUIRE valid() (they throw std::logic_error otherwise), except
+  // is_multi_cell() and is_counter(), which are false for an invalid type.
   TypeKind kind() const;
+  // True for frozen collections/UDTs and for every tuple; false for native and custom types.
   bool is_frozen() const;
-  // A copy of this type marked frozen (for collections and UDTs; others unchanged).
+  // A copy of this type marked frozen, parameters included (for collections and UDTs; others
+  // unchanged).
   DataType frozen() const;
   bool is_collection() const;  // list, set or map
   // True for non-frozen collections and UDTs: stored as one cell per element/field.
@@ -80,15 +92,22 @@ class DataType {
 
   // The CQL spelling, as system_schema.columns.type shows it:
   // "int", "text", "frozen<map<text, int>>", "tuple<int, text>", "frozen<address>", "'org.Foo'".
+  // Every frozen collection shows frozen<>, nested ones included ("frozen<list<frozen<list<int>>>>");
+  // tuples never do; UDT names are double-quoted unless plain lower-case identifiers.
+  // parse(cql_name()) gives back an equal type. An invalid type prints "<invalid>".
   std::string cql_name() const;
 
+  // Structural equality: kind, frozenness, parameters, UDT keyspace/name/fields, custom class.
   friend bool operator==(const DataType& a, const DataType& b);
   friend bool operator!=(const DataType& a, const DataType& b) { return !(a == b); }
 
   // Parses a CQL type: native names (case-insensitive; "varchar" is text), list<>, set<>,
   // map<,>, tuple<>, frozen<>, quoted custom class names ('org.apache...'), and UDT names
   // resolved through `udt_lookup` (which returns the UDT type, not frozen, or nullopt).
-  // Throws CqlError(kSyntaxError) on malformed text, CqlError(kInvalid) on an unknown type.
+  // Unquoted UDT names are looked up lower-cased, "quoted" ones as written; qualified
+  // ks.name spellings are not accepted. Any spacing and keyword case is accepted.
+  // Throws CqlError(kSyntaxError) on malformed text, CqlError(kInvalid) on an unknown type
+  // ("Unknown type foo"), frozen<> around a native type, or the nesting errors listed at list().
   using UdtLookup = std::function<std::optional<DataType>(const std::string& name)>;
   static DataType parse(std::string_view text, const UdtLookup& udt_lookup = {});
 

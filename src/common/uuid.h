@@ -26,6 +26,7 @@ struct Uuid {
   // For version 1: milliseconds since the Unix epoch.
   int64_t unix_millis() const;
 
+  // Accepts exactly the 36-character 8-4-4-4-12 form, hex digits in either case.
   static std::optional<Uuid> parse(std::string_view text);
   static Uuid from_bytes(BytesView b);  // REQUIRES: b.size() == 16
   friend bool operator==(const Uuid& a, const Uuid& b) { return a.bytes == b.bytes; }
@@ -37,9 +38,13 @@ class UuidGenerator {
  public:
   UuidGenerator();
   Uuid random();
-  Uuid time_based();                       // now
+  // A v1 UUID for now, with this generator's clock sequence and node (random, chosen at
+  // construction, variant 10 and the multicast bit set as RFC 4122 asks for random nodes).
+  Uuid time_based();
+  // A v1 UUID for the start of `unix_millis`; clock_seq_and_node becomes bytes 8..15 as is.
   static Uuid time_based_at(int64_t unix_millis, uint64_t clock_seq_and_node);
-  // minTimeuuid / maxTimeuuid as Cassandra defines them.
+  // minTimeuuid / maxTimeuuid as Cassandra defines them: the millisecond's first 100-ns tick
+  // with low bytes 0x8080808080808080, and its last tick (+9999) with 0x7f7f7f7f7f7f7f7f.
   static Uuid min_time_uuid(int64_t unix_millis);
   static Uuid max_time_uuid(int64_t unix_millis);
 

@@ -24,7 +24,8 @@ struct Term {
     kNull,         // NULL
     kString,       // 'text' or $$text$$; `text` holds the unescaped contents
     kInteger,      // 42, -7; `text` holds the digits with sign
-    kFloat,        // 1.5, -2e10, NaN, Infinity, -Infinity; `text` as written
+    kFloat,        // 1.5, -2e10, NaN, Infinity, -Infinity; `text` as written, except that the
+                   // words NaN/Infinity (any case) are spelled "NaN", "Infinity", "-Infinity"
     kBoolean,      // true/false; `text` is "true" or "false"
     kUuid,         // bare uuid; `text`
     kHex,          // 0xCAFE; `text` holds the hex digits without 0x
@@ -99,7 +100,7 @@ struct Condition {
   std::string field;        // c.field op value, or ""
   Relation::Op op = Relation::Op::kEq;  // kEq, kNeq, kLt, kLe, kGt, kGe, kIn, kContains, kContainsKey
   TermPtr value;
-  std::vector<TermPtr> in_values;
+  std::vector<TermPtr> in_values;  // kIn with a literal list; `IN ?` puts the marker in `value`
 };
 
 // A SET item of UPDATE.
@@ -120,14 +121,19 @@ struct Assignment {
 };
 
 // A property in WITH ...: the value is a constant term (string, number, boolean, map).
+// An unquoted unreserved word as the value (WITH x = some_word) becomes a kString.
 struct Property {
-  std::string name;  // lower-cased
+  std::string name;  // lower-cased (kept as written when "quoted")
   TermPtr value;
 };
 
 struct ColumnDefinition {
   std::string name;
-  std::string type;  // CQL type text as written, e.g. "frozen<map<text, int>>"
+  // CQL type text, normalised: unquoted names lower-cased, no spaces except one after each
+  // comma, e.g. "frozen<map<text, int>>", "ks.address", "vector<float, 3>"; a quoted UDT
+  // name keeps its quotes only when needed ("\"MyType\""); a custom type is its quoted
+  // class string ("'org.example.MyType'").
+  std::string type;
   bool is_static = false;
   bool is_primary_key = false;  // `name type PRIMARY KEY` form
 };
@@ -175,7 +181,7 @@ struct AlterTableStatement {
   std::vector<ColumnDefinition> add_columns;               // kAdd
   bool if_not_exists_columns = false;                      // ADD IF NOT EXISTS
   std::vector<std::string> drop_columns;                   // kDrop
-  bool if_exists_columns = false;                          // DROP IF EXISTS
+  bool if_exists_columns = false;                          // DROP IF EXISTS, RENAME IF EXISTS
   std::vector<std::pair<std::string, std::string>> renames;  // kRename: (from, to)
   std::vector<Property> properties;                        // kWith (also DROP ... USING TIMESTAMP is ignored)
   std::string alter_column, alter_type;                    // kAlterType
@@ -202,6 +208,8 @@ struct AlterTypeStatement {
   bool if_exists = false;
   Kind kind = Kind::kAdd;
   std::vector<std::pair<std::string, std::string>> fields;  // kAdd: (name, type); kRename: (from, to); kAlter: (field, type)
+  bool if_not_exists_field = false;  // ADD IF NOT EXISTS
+  bool if_exists_field = false;      // RENAME IF EXISTS
 };
 
 struct DropTypeStatement {
@@ -213,12 +221,13 @@ struct CreateIndexStatement {
   std::string name;  // "" when unnamed
   QualifiedName table;
   bool if_not_exists = false;
-  // Target: column with modifier: "" (values of non-collection / values(c)), "keys", "values", "entries", "full"
+  // Target: column with modifier: "" (plain `c`: a non-collection, or the values of a
+  // collection), "keys" (keys(c)), "values" (values(c)), "entries" (entries(c)), "full" (full(c))
   std::string column;
   std::string target_kind;
   bool custom = false;         // CREATE CUSTOM INDEX
   std::string using_class;     // USING 'class'
-  std::vector<Property> properties;
+  std::vector<Property> properties;  // WITH OPTIONS = {...} is the property "options"
 };
 
 struct DropIndexStatement {
@@ -312,7 +321,9 @@ struct DescribeStatement {
     kAggregates, kAggregate, kIndex, kMaterializedView, kSchema, kFullSchema, kName
   };
   Kind kind = Kind::kCluster;
-  QualifiedName name;   // for the named forms (kName: DESCRIBE <name>, resolved by the executor)
+  // For the named forms (kName: DESCRIBE <name>, resolved by the executor). kKeyspace puts
+  // the keyspace in name.keyspace ("" for DESCRIBE KEYSPACE without a name: the current one).
+  QualifiedName name;
   bool only = false;    // DESCRIBE ONLY KEYSPACE
   bool with_internals = false;
 };

@@ -1,0 +1,62 @@
+// The coordinator: executes writes and reads for a statement against the replicas that
+// own the data, at a consistency level.
+//
+// Today there is one node, so every token's only replica is the local storage engine;
+// the seam exists so that clustering adds replicas rather than rewriting callers.
+// Thread safety: all methods may be called concurrently. They block on storage I/O: call
+// them from the request pool, never from a reactor thread.
+#pragma once
+
+#include <cstdint>
+#include <vector>
+
+#include "common/error.h"
+#include "storage/engine.h"
+
+namespace krill::coordinator {
+
+// Consistency levels with their protocol codes.
+enum class Consistency : uint16_t {
+  kAny = 0x0000,
+  kOne = 0x0001,
+  kTwo = 0x0002,
+  kThree = 0x0003,
+  kQuorum = 0x0004,
+  kAll = 0x0005,
+  kLocalQuorum = 0x0006,
+  kEachQuorum = 0x0007,
+  kSerial = 0x0008,
+  kLocalSerial = 0x0009,
+  kLocalOne = 0x000A,
+};
+
+// Throws CqlError(kProtocolError) for an unknown code.
+Consistency consistency_from_code(uint16_t code);
+const char* consistency_name(Consistency c);
+
+struct CoordinatorOptions {
+  bool sync_writes = false;  // commitlog_sync: batch -> every write waits for an fsync
+};
+
+class Coordinator {
+ public:
+  Coordinator(storage::Engine& local, CoordinatorOptions options) : local_(local), options_(options) {}
+
+  // Applies the writes atomically at `cl`. Throws CqlError: kUnavailable when too few
+  // replicas are alive for `cl`, kServerError on a storage failure.
+  void mutate(const std::vector<storage::PartitionWrite>& writes, Consistency cl);
+
+  storage::PartitionData read_partition(const storage::TableLayout& layout, common::BytesView partition_key,
+                                        int64_t token, const storage::ReadOptions& options, Consistency cl);
+
+  storage::Engine::ScanResult scan(const storage::TableLayout& layout, const storage::ScanOptions& options,
+                                   Consistency cl);
+
+ private:
+  void check_available(Consistency cl, bool is_write) const;
+
+  storage::Engine& local_;
+  CoordinatorOptions options_;
+};
+
+}  // namespace krill::coordinator

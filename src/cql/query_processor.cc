@@ -1,0 +1,241 @@
+#include "cql/query_processor.h"
+
+#include <chrono>
+#include <ctime>
+#include <list>
+#include <mutex>
+#include <unordered_map>
+
+#include "common/murmur3.h"
+#include "cql/execution.h"
+
+namespace krill::cql {
+
+using common::Bytes;
+using common::BytesView;
+using common::CqlError;
+using common::ErrorCode;
+using common::throw_invalid;
+
+namespace {
+
+// Prepared statements by id, least recently prepared evicted first. Thread-safe.
+class PreparedStatements {
+ public:
+  explicit PreparedStatements(size_t capacity) : capacity_(capacity) {}
+
+  std::shared_ptr<const Prepared> find(BytesView id) {
+    std::lock_guard lock(mu_);
+    auto it = map_.find(Bytes(id));
+    return it == map_.end() ? nullptr : it->second.first;
+  }
+
+  void insert(const Bytes& id, std::shared_ptr<const Prepared> p) {
+    std::lock_guard lock(mu_);
+    auto it = map_.find(id);
+    if (it != map_.end()) {
+      order_.erase(it->second.second);
+      map_.erase(it);
+    }
+    order_.push_front(id);
+    map_[id] = {std::move(p), order_.begin()};
+    while (map_.size() > capacity_) {
+      map_.erase(order_.back());
+      order_.pop_back();
+    }
+  }
+
+ private:
+  std::mutex mu_;
+  size_t capacity_;
+  std::list<Bytes> order_;  // GUARDED_BY(mu_), most recent first
+  std::unordered_map<Bytes, std::pair<std::shared_ptr<const Prepared>, std::list<Bytes>::iterator>> map_;
+};
+
+Bytes statement_id(const std::string& keyspace, std::string_view query) {
+  std::string key = keyspace;
+  key.push_back('\0');
+  key.append(query);
+  Bytes id;
+  common::put_be64(id, static_cast<uint64_t>(common::murmur3_h1(key)));
+  common::put_be64(id, static_cast<uint64_t>(common::murmur3_h1("krill-prepared:" + key)));
+  return id;
+}
+
+bool is_ddl(const Statement& s) {
+  return std::holds_alternative<UseStatement>(s) || std::holds_alternative<CreateKeyspaceStatement>(s) ||
+         std::holds_alternative<AlterKeyspaceStatement>(s) || std::holds_alternative<DropKeyspaceStatement>(s) ||
+         std::holds_alternative<CreateTableStatement>(s) || std::holds_alternative<DropTableStatement>(s) ||
+         std::holds_alternative<TruncateStatement>(s);
+}
+
+}  // namespace
+
+struct QueryProcessor::Impl {
+  Services svc;
+  PreparedStatements prepared;
+
+  Impl(schema::SchemaManager& schema, coordinator::Coordinator& coord, const schema::NodeInfo& node,
+       common::UuidGenerator& uuids, EventSink* events, ProcessorLimits limits)
+      : svc{schema, coord, node, uuids, events, limits}, prepared(limits.prepared_cache_entries) {}
+
+  ExecContext context(const QueryOptions& options, ClientState& state, uint16_t consistency) {
+    ExecContext ctx{svc, svc.schema.current(), options, state};
+    ctx.timestamp = options.timestamp ? *options.timestamp : svc.next_timestamp();
+    ctx.now = static_cast<int32_t>(std::time(nullptr));
+    ctx.consistency = coordinator::consistency_from_code(consistency);
+    return ctx;
+  }
+
+  ResultMessage run(const ParsedStatement& parsed, ExecContext& ctx) {
+    const Statement& st = parsed.statement;
+    if (ctx.options.values.size() < static_cast<size_t>(parsed.bind_count) && parsed.bind_count > 0) {
+      throw_invalid("There were " + std::to_string(parsed.bind_count) + " markers(?) in CQL but " +
+                    std::to_string(ctx.options.values.size()) + " bound variables");
+    }
+    if (is_ddl(st)) return execute_ddl(st, ctx);
+    if (auto* s = std::get_if<SelectStatement>(&st)) return execute_select(*s, ctx);
+    if (auto* s = std::get_if<InsertStatement>(&st)) return execute_modification(*s, ctx);
+    if (auto* s = std::get_if<UpdateStatement>(&st)) return execute_modification(*s, ctx);
+    if (auto* s = std::get_if<DeleteStatement>(&st)) return execute_modification(*s, ctx);
+    if (auto* s = std::get_if<BatchStatement>(&st)) return run_batch_statement(*s, ctx);
+    throw_invalid("This statement is not supported yet");
+  }
+
+  ResultMessage run_batch_statement(const BatchStatement& b, ExecContext& ctx) {
+    check_batch_type(static_cast<uint8_t>(b.type));
+    if (auto ts = evaluate_integer(b.using_clause.timestamp, common::DataType::native(common::TypeKind::kBigint),
+                                   "[timestamp]", ctx)) {
+      ctx.timestamp = *ts;
+    }
+    std::vector<storage::PartitionWrite> writes;
+    for (const auto& child : b.statements) {
+      check_child_timestamp(child, b.using_clause.timestamp != nullptr);
+      build_modification(child, ctx, writes);
+    }
+    ctx.svc.coordinator.mutate(writes, ctx.consistency);
+    return VoidResult{};
+  }
+
+  static void check_batch_type(uint8_t type) {
+    if (type == 2) throw_invalid("Counter batches are not supported yet");
+    if (type > 2) throw CqlError(ErrorCode::kProtocolError, "Invalid BATCH type " + std::to_string(type));
+  }
+
+  static void check_child_timestamp(const ModificationStatement& child, bool batch_has_timestamp) {
+    if (!batch_has_timestamp) return;
+    bool has = std::visit([](const auto& s) { return s.using_clause.timestamp != nullptr; }, child);
+    if (has) throw_invalid("Timestamp must be set either on BATCH or individual statements");
+  }
+
+  std::shared_ptr<const Prepared> do_prepare(std::string_view cql, const ClientState& state) {
+    auto p = std::make_shared<Prepared>();
+    p->query = std::string(cql);
+    p->keyspace = state.keyspace;
+    p->parsed = parse_statement(cql, svc.limits.parser);
+    describe_statement(*p, *svc.schema.current());
+    return p;
+  }
+};
+
+QueryProcessor::QueryProcessor(schema::SchemaManager& schema, coordinator::Coordinator& coordinator,
+                               const schema::NodeInfo& node, common::UuidGenerator& uuids, EventSink* events,
+                               ProcessorLimits limits)
+    : impl_(std::make_unique<Impl>(schema, coordinator, node, uuids, events, limits)) {}
+
+QueryProcessor::~QueryProcessor() = default;
+
+ResultMessage QueryProcessor::query(std::string_view cql, const QueryOptions& options, ClientState& state) {
+  ParsedStatement parsed = parse_statement(cql, impl_->svc.limits.parser);
+  ExecContext ctx = impl_->context(options, state, options.consistency);
+  return impl_->run(parsed, ctx);
+}
+
+PreparedResult QueryProcessor::prepare(std::string_view cql, ClientState& state) {
+  auto p = impl_->do_prepare(cql, state);
+  Bytes id = statement_id(state.keyspace, cql);
+  impl_->prepared.insert(id, p);
+  PreparedResult r;
+  r.id = id;
+  r.bind_columns = p->bind_specs;
+  r.pk_indexes = p->pk_indexes;
+  r.result_columns = p->result_columns;
+  return r;
+}
+
+ResultMessage QueryProcessor::execute(BytesView id, const QueryOptions& options, ClientState& state) {
+  auto p = impl_->prepared.find(id);
+  if (!p) {
+    common::ErrorDetail d;
+    d.prepared_id = Bytes(id);
+    throw CqlError(ErrorCode::kUnprepared, "Prepared query with ID " + common::to_hex(id) +
+                                               " not found (either the query was not prepared on this host "
+                                               "(maybe the host has been restarted?) or you have prepared too "
+                                               "many queries and it has been evicted from the internal cache)",
+                   d);
+  }
+  if (options.values.size() != static_cast<size_t>(p->parsed.bind_count)) {
+    throw_invalid("There were " + std::to_string(p->parsed.bind_count) + " markers(?) in CQL but " +
+                  std::to_string(options.values.size()) + " bound variables");
+  }
+  ExecContext ctx = impl_->context(options, state, options.consistency);
+  ctx.prepared_keyspace = p->keyspace;
+  return impl_->run(p->parsed, ctx);
+}
+
+ResultMessage QueryProcessor::batch(const std::vector<BatchChildRequest>& children, const BatchRequestOptions& options,
+                                    ClientState& state) {
+  Impl::check_batch_type(options.type);
+  QueryOptions base;
+  base.consistency = options.consistency;
+  base.serial_consistency = options.serial_consistency;
+  base.timestamp = options.timestamp;
+  ExecContext shared = impl_->context(base, state, options.consistency);
+  if (shared.consistency == coordinator::Consistency::kSerial ||
+      shared.consistency == coordinator::Consistency::kLocalSerial) {
+    throw_invalid("You must use conditional updates for serializable writes");
+  }
+  std::vector<storage::PartitionWrite> writes;
+  for (const auto& child : children) {
+    std::shared_ptr<const Prepared> p;
+    ParsedStatement parsed;
+    const ParsedStatement* ps = nullptr;
+    std::string prepared_ks;
+    if (child.is_prepared) {
+      p = impl_->prepared.find(child.id);
+      if (!p) {
+        common::ErrorDetail d;
+        d.prepared_id = child.id;
+        throw CqlError(ErrorCode::kUnprepared, "Prepared query with ID " + common::to_hex(child.id) + " not found", d);
+      }
+      ps = &p->parsed;
+      prepared_ks = p->keyspace;
+    } else {
+      parsed = parse_statement(child.query, impl_->svc.limits.parser);
+      ps = &parsed;
+    }
+    const Statement& st = ps->statement;
+    ModificationStatement m;
+    if (auto* s = std::get_if<InsertStatement>(&st)) m = *s;
+    else if (auto* s = std::get_if<UpdateStatement>(&st)) m = *s;
+    else if (auto* s = std::get_if<DeleteStatement>(&st)) m = *s;
+    else throw_invalid("Invalid statement in batch: only UPDATE, INSERT and DELETE statements are allowed.");
+    if (child.values.size() != static_cast<size_t>(ps->bind_count)) {
+      throw_invalid("There were " + std::to_string(ps->bind_count) + " markers(?) in CQL but " +
+                    std::to_string(child.values.size()) + " bound variables");
+    }
+    QueryOptions child_options = base;
+    child_options.values = child.values;
+    child_options.names = child.names;
+    ExecContext ctx{impl_->svc, shared.schema, child_options, state};
+    ctx.prepared_keyspace = prepared_ks;
+    ctx.timestamp = shared.timestamp;
+    ctx.now = shared.now;
+    ctx.consistency = shared.consistency;
+    build_modification(m, ctx, writes);
+  }
+  impl_->svc.coordinator.mutate(writes, shared.consistency);
+  return VoidResult{};
+}
+
+}  // namespace krill::cql

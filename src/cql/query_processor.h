@@ -1,0 +1,98 @@
+// The CQL entry point: parses, prepares and executes statements.
+//
+// QueryProcessor turns a request (text or prepared id, bound values, options) into a
+// ResultMessage (result.h), using the schema manager for DDL and metadata and the
+// coordinator for data. Errors a client should see are thrown as common::CqlError.
+//
+// Thread safety: all methods may be called concurrently from the request pool. They block
+// on storage I/O: never call them from a reactor thread.
+#pragma once
+
+#include <cstdint>
+#include <memory>
+#include <optional>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "common/bytes.h"
+#include "common/uuid.h"
+#include "coordinator/coordinator.h"
+#include "cql/parser.h"
+#include "cql/result.h"
+#include "schema/schema_manager.h"
+#include "schema/system_keyspaces.h"
+
+namespace krill::cql {
+
+class PreparedCache;
+
+struct BoundValue {
+  enum class Kind { kSet, kNull, kUnset };
+  Kind kind = Kind::kNull;
+  common::Bytes bytes;
+};
+
+struct QueryOptions {
+  uint16_t consistency = 0x0001;  // ONE
+  std::vector<BoundValue> values;
+  std::vector<std::string> names;  // non-empty when values are named
+  bool skip_metadata = false;
+  int32_t page_size = -1;  // <= 0: everything in one page
+  std::optional<common::Bytes> paging_state;
+  std::optional<uint16_t> serial_consistency;
+  std::optional<int64_t> timestamp;  // client-side default timestamp, microseconds
+};
+
+// Per-connection state.
+struct ClientState {
+  std::string keyspace;  // set by USE; "" when none
+};
+
+struct BatchChildRequest {
+  bool is_prepared = false;
+  std::string query;
+  common::Bytes id;
+  std::vector<BoundValue> values;
+  std::vector<std::string> names;
+};
+
+struct BatchRequestOptions {
+  uint8_t type = 0;  // 0 logged, 1 unlogged, 2 counter
+  uint16_t consistency = 0x0001;
+  std::optional<uint16_t> serial_consistency;
+  std::optional<int64_t> timestamp;
+};
+
+// Told about schema changes so that transport can push SCHEMA_CHANGE events.
+class EventSink {
+ public:
+  virtual ~EventSink() = default;
+  virtual void on_schema_change(const SchemaChange& change) = 0;
+};
+
+struct ProcessorLimits {
+  ParserLimits parser;
+  size_t prepared_cache_entries = 10000;  // least recently prepared statements are evicted past this
+  int32_t max_page_size = 1 << 20;        // rows; larger page sizes are capped
+};
+
+class QueryProcessor {
+ public:
+  QueryProcessor(schema::SchemaManager& schema, coordinator::Coordinator& coordinator, const schema::NodeInfo& node,
+                 common::UuidGenerator& uuids, EventSink* events, ProcessorLimits limits);
+  ~QueryProcessor();
+
+  ResultMessage query(std::string_view cql, const QueryOptions& options, ClientState& state);
+  PreparedResult prepare(std::string_view cql, ClientState& state);
+  // Unknown id: CqlError(kUnprepared) carrying the id.
+  ResultMessage execute(common::BytesView id, const QueryOptions& options, ClientState& state);
+  ResultMessage batch(const std::vector<BatchChildRequest>& children, const BatchRequestOptions& options,
+                      ClientState& state);
+
+ private:
+  struct Impl;
+  std::unique_ptr<Impl> impl_;
+};
+
+}  // namespace krill::cql

@@ -1,0 +1,132 @@
+#include "node/config.h"
+
+#include <cctype>
+#include <cstdlib>
+#include <cstring>
+#include <exception>
+
+#include <yaml-cpp/yaml.h>
+
+namespace krill::node {
+
+bool parse_size(const std::string& text, uint64_t& out) {
+  if (text.empty()) return false;
+  size_t i = 0;
+  uint64_t n = 0;
+  while (i < text.size() && std::isdigit(static_cast<unsigned char>(text[i]))) {
+    if (n > (UINT64_MAX - 9) / 10) return false;
+    n = n * 10 + static_cast<uint64_t>(text[i] - '0');
+    ++i;
+  }
+  if (i == 0) return false;
+  std::string unit = text.substr(i);
+  for (char& c : unit) c = static_cast<char>(std::toupper(static_cast<unsigned char>(c)));
+  uint64_t mult = 1;
+  if (unit.empty() || unit == "B") {
+    mult = 1;
+  } else if (unit == "K" || unit == "KB" || unit == "KIB") {
+    mult = 1ull << 10;
+  } else if (unit == "M" || unit == "MB" || unit == "MIB") {
+    mult = 1ull << 20;
+  } else if (unit == "G" || unit == "GB" || unit == "GIB") {
+    mult = 1ull << 30;
+  } else if (unit == "T" || unit == "TB" || unit == "TIB") {
+    mult = 1ull << 40;
+  } else {
+    return false;
+  }
+  out = n * mult;
+  return true;
+}
+
+std::string apply_yaml_file(Config& c, const std::string& path) {
+  try {
+    YAML::Node y = YAML::LoadFile(path);
+    if (!y.IsMap()) return path + ": expected a YAML mapping";
+    auto str = [&](const char* key, std::string& out) {
+      if (y[key]) out = y[key].as<std::string>();
+    };
+    auto size_mb = [&](const char* key, uint64_t& out) {
+      if (y[key]) out = y[key].as<uint64_t>() << 20;
+    };
+    str("cluster_name", c.cluster_name);
+    str("listen_address", c.listen_address);
+    str("rpc_address", c.listen_address);
+    str("commitlog_sync", c.commitlog_sync);
+    if (y["native_transport_port"]) c.native_port = y["native_transport_port"].as<uint16_t>();
+    if (y["http_port"]) c.http_port = y["http_port"].as<uint16_t>();
+    if (y["data_file_directories"]) {
+      auto d = y["data_file_directories"];
+      if (d.IsSequence() && d.size() > 0) c.data_dir = d[0].as<std::string>();
+    }
+    str("data_dir", c.data_dir);
+    size_mb("native_transport_max_frame_size_in_mb", c.max_frame_bytes);
+    if (y["native_transport_max_frame_size"]) {
+      if (!parse_size(y["native_transport_max_frame_size"].as<std::string>(), c.max_frame_bytes)) {
+        return path + ": bad native_transport_max_frame_size";
+      }
+    }
+    if (y["native_transport_max_concurrent_connections"]) {
+      auto v = y["native_transport_max_concurrent_connections"].as<int64_t>();
+      if (v > 0) c.max_connections = static_cast<uint64_t>(v);
+    }
+    if (y["native_transport_max_threads"]) c.request_threads = y["native_transport_max_threads"].as<int>();
+    if (y["max_requests_per_connection"]) c.max_requests_per_connection = y["max_requests_per_connection"].as<uint64_t>();
+    if (y["max_requests_per_node"]) c.max_requests_per_node = y["max_requests_per_node"].as<uint64_t>();
+    if (y["num_tokens"]) c.num_tokens = y["num_tokens"].as<int>();
+    if (y["smp"]) c.smp = y["smp"].as<int>();
+    if (y["memory"] && !parse_size(y["memory"].as<std::string>(), c.memory_bytes)) return path + ": bad memory";
+    str("dc", c.data_center);
+    str("rack", c.rack);
+  } catch (const std::exception& e) {
+    return "cannot load " + path + ": " + e.what();
+  }
+  return "";
+}
+
+std::string apply_environment(Config& c, char** envp) {
+  for (char** e = envp; e != nullptr && *e != nullptr; ++e) {
+    std::string kv = *e;
+    auto eq = kv.find('=');
+    if (eq == std::string::npos) continue;
+    std::string k = kv.substr(0, eq), v = kv.substr(eq + 1);
+    try {
+      if (k == "KRILL_DATA_DIR") c.data_dir = v;
+      else if (k == "KRILL_LISTEN_ADDRESS" || k == "CASSANDRA_LISTEN_ADDRESS" || k == "CASSANDRA_RPC_ADDRESS") c.listen_address = v;
+      else if (k == "KRILL_NATIVE_PORT") c.native_port = static_cast<uint16_t>(std::stoi(v));
+      else if (k == "KRILL_HTTP_PORT") c.http_port = static_cast<uint16_t>(std::stoi(v));
+      else if (k == "KRILL_SMP") c.smp = std::stoi(v);
+      else if (k == "KRILL_MEMORY") {
+        if (!parse_size(v, c.memory_bytes)) return "bad KRILL_MEMORY '" + v + "'";
+      } else if (k == "KRILL_CLUSTER_NAME" || k == "CASSANDRA_CLUSTER_NAME") c.cluster_name = v;
+      else if (k == "CASSANDRA_DC") c.data_center = v;
+      else if (k == "CASSANDRA_RACK") c.rack = v;
+      else if (k == "CASSANDRA_NUM_TOKENS") c.num_tokens = std::stoi(v);
+    } catch (const std::exception&) {
+      return "bad value for " + k + ": '" + v + "'";
+    }
+  }
+  return "";
+}
+
+std::vector<std::string> describe(const Config& c) {
+  return {
+      "cluster_name: " + c.cluster_name,
+      "data_dir: " + c.data_dir,
+      "listen_address: " + c.listen_address,
+      "native_transport_port: " + std::to_string(c.native_port),
+      "http_port: " + std::to_string(c.http_port),
+      "smp: " + std::to_string(c.smp),
+      "memory: " + std::to_string(c.memory_bytes >> 20) + "MiB",
+      "native_transport_max_frame_size: " + std::to_string(c.max_frame_bytes >> 20) + "MiB",
+      "native_transport_max_concurrent_connections: " + std::to_string(c.max_connections),
+      "native_transport_max_threads: " + std::to_string(c.request_threads),
+      "max_requests_per_connection: " + std::to_string(c.max_requests_per_connection),
+      "max_requests_per_node: " + std::to_string(c.max_requests_per_node),
+      "commitlog_sync: " + c.commitlog_sync,
+      "num_tokens: " + std::to_string(c.num_tokens),
+      "dc: " + c.data_center + ", rack: " + c.rack,
+  };
+}
+
+}  // namespace krill::node

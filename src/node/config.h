@@ -1,0 +1,50 @@
+// Node configuration: built-in defaults < krill.yaml (cassandra.yaml key names) <
+// environment (KRILL_*, and CASSANDRA_* aliases for the Docker habit) < command-line flags.
+// docs/configuration.md lists every key.
+#pragma once
+
+#include <cstdint>
+#include <string>
+#include <vector>
+
+namespace krill::node {
+
+struct Config {
+  std::string data_dir = "./data";
+  std::string listen_address = "127.0.0.1";
+  uint16_t native_port = 9042;
+  uint16_t http_port = 8000;
+  int smp = 0;                       // reactor threads; 0 = number of cores
+  uint64_t memory_bytes = 512ull << 20;
+  std::string cluster_name = "Test Cluster";
+  std::string config_file;
+  // Limits (cassandra.yaml names in comments).
+  uint64_t max_frame_bytes = 16ull << 20;       // native_transport_max_frame_size_in_mb
+  uint64_t max_connections = 10000;             // native_transport_max_concurrent_connections
+  uint64_t max_requests_per_connection = 1024;  // krill: in-flight requests per connection
+  uint64_t max_requests_per_node = 8192;        // krill: in-flight requests per node
+  int request_threads = 0;                      // native_transport_max_threads; 0 = 4 x cores (min 8)
+  int num_tokens = 16;                          // num_tokens
+  std::string commitlog_sync = "periodic";      // commitlog_sync: periodic | batch
+  std::string data_center = "datacenter1";
+  std::string rack = "rack1";
+  int drain_timeout_ms = 10000;
+};
+
+// Result of parsing the command line for `krill serve`.
+struct ConfigResult {
+  Config config;
+  std::string error;  // non-empty: print and exit 1
+};
+
+// Applies the YAML file at `path` over `config`. Returns an error message or "".
+std::string apply_yaml_file(Config& config, const std::string& path);
+// Applies KRILL_* / CASSANDRA_* environment variables. Returns an error message or "".
+std::string apply_environment(Config& config, char** envp);
+// Parses "512M", "2G", "1024" (bytes), "64MiB". Returns false on malformed input.
+bool parse_size(const std::string& text, uint64_t& out);
+
+// Human-readable "key: value" lines of the effective configuration (for the start-up log).
+std::vector<std::string> describe(const Config& config);
+
+}  // namespace krill::node

@@ -1,0 +1,63 @@
+#include "node/config.h"
+
+#include <cstdio>
+#include <fstream>
+
+#include <gtest/gtest.h>
+
+namespace krill::node {
+namespace {
+
+TEST(ConfigTest, ParsesSizes) {
+  uint64_t v = 0;
+  EXPECT_TRUE(parse_size("512M", v));
+  EXPECT_EQ(v, 512ull << 20);
+  EXPECT_TRUE(parse_size("2G", v));
+  EXPECT_EQ(v, 2ull << 30);
+  EXPECT_TRUE(parse_size("64MiB", v));
+  EXPECT_EQ(v, 64ull << 20);
+  EXPECT_TRUE(parse_size("1024", v));
+  EXPECT_EQ(v, 1024u);
+  EXPECT_FALSE(parse_size("", v));
+  EXPECT_FALSE(parse_size("12X", v));
+  EXPECT_FALSE(parse_size("M", v));
+}
+
+TEST(ConfigTest, YamlUsesCassandraKeyNames) {
+  std::string path = ::testing::TempDir() + "/krill_config_test.yaml";
+  {
+    std::ofstream f(path);
+    f << "cluster_name: 'Prod'\nnative_transport_port: 9999\nnative_transport_max_frame_size_in_mb: 4\n"
+         "data_file_directories:\n  - /var/lib/krill\nnum_tokens: 8\n";
+  }
+  Config c;
+  EXPECT_EQ(apply_yaml_file(c, path), "");
+  EXPECT_EQ(c.cluster_name, "Prod");
+  EXPECT_EQ(c.native_port, 9999);
+  EXPECT_EQ(c.max_frame_bytes, 4ull << 20);
+  EXPECT_EQ(c.data_dir, "/var/lib/krill");
+  EXPECT_EQ(c.num_tokens, 8);
+  std::remove(path.c_str());
+}
+
+TEST(ConfigTest, BadYamlIsAnError) {
+  Config c;
+  EXPECT_NE(apply_yaml_file(c, "/nonexistent/krill.yaml"), "");
+}
+
+TEST(ConfigTest, EnvironmentOverridesFile) {
+  Config c;
+  c.cluster_name = "from-file";
+  std::string a = "KRILL_CLUSTER_NAME=from-env", b = "KRILL_NATIVE_PORT=9100", d = "CASSANDRA_DC=dc2";
+  char* env[] = {a.data(), b.data(), d.data(), nullptr};
+  EXPECT_EQ(apply_environment(c, env), "");
+  EXPECT_EQ(c.cluster_name, "from-env");
+  EXPECT_EQ(c.native_port, 9100);
+  EXPECT_EQ(c.data_center, "dc2");
+  std::string bad = "KRILL_NATIVE_PORT=abc";
+  char* env2[] = {bad.data(), nullptr};
+  EXPECT_NE(apply_environment(c, env2), "");
+}
+
+}  // namespace
+}  // namespace krill::node

@@ -1,0 +1,108 @@
+// krill: the single binary. Subcommands: serve, version.
+#include <csignal>
+#include <cstdio>
+#include <iostream>
+
+#include <CLI/CLI.hpp>
+#include <spdlog/sinks/stdout_color_sinks.h>
+#include <spdlog/spdlog.h>
+
+#include "node/config.h"
+#include "node/node.h"
+
+extern char** environ;
+
+namespace {
+
+int serve(krill::node::Config config, const std::string& config_file, const krill::node::Config& flags,
+          const CLI::App& cmd) {
+  auto log = spdlog::stdout_color_mt("krill");
+  log->set_pattern("%Y-%m-%dT%H:%M:%S.%e %^%l%$ [%t] %v");
+  log->flush_on(spdlog::level::info);
+  (void)flags;
+  (void)cmd;
+  log->info("Krill {} starting", KRILL_VERSION);
+  if (!config_file.empty()) log->info("Configuration file: {}", config_file);
+  for (const auto& line : krill::node::describe(config)) log->info("  {}", line);
+
+  // Block the signals we handle; a dedicated wait picks them up.
+  sigset_t set;
+  sigemptyset(&set);
+  sigaddset(&set, SIGTERM);
+  sigaddset(&set, SIGINT);
+  pthread_sigmask(SIG_BLOCK, &set, nullptr);
+  std::signal(SIGPIPE, SIG_IGN);
+
+  krill::node::Node node(config, log);
+  std::string err = node.start();
+  if (!err.empty()) {
+    log->critical("Start-up failed: {}", err);
+    node.stop();
+    return 1;
+  }
+  log->info("serving");
+  int sig = 0;
+  sigwait(&set, &sig);
+  log->info("Received {}, draining", sig == SIGTERM ? "SIGTERM" : "SIGINT");
+  node.stop();
+  log->info("Krill stopped");
+  return 0;
+}
+
+}  // namespace
+
+int main(int argc, char** argv) {
+  CLI::App app{"Krill: a Cassandra-compatible database in one binary"};
+  app.require_subcommand(1);
+
+  krill::node::Config defaults;
+  krill::node::Config flags;
+  std::string config_file;
+  std::string memory;
+  auto* serve_cmd = app.add_subcommand("serve", "Run a node");
+  serve_cmd->add_option("--data-dir", flags.data_dir, "Data directory")->default_str(defaults.data_dir);
+  serve_cmd->add_option("--listen-address", flags.listen_address, "Address for CQL clients")
+      ->default_str(defaults.listen_address);
+  serve_cmd->add_option("--native-port", flags.native_port, "CQL native protocol port")->default_val(9042);
+  serve_cmd->add_option("--http-port", flags.http_port, "HTTP port (admin API, dashboard, metrics)")->default_val(8000);
+  serve_cmd->add_option("--smp", flags.smp, "Reactor threads (default: number of cores)");
+  serve_cmd->add_option("--memory", memory, "Memory budget, e.g. 512M, 2G")->default_str("512M");
+  serve_cmd->add_option("--config", config_file, "YAML configuration file (cassandra.yaml key names)");
+  serve_cmd->add_option("--cluster-name", flags.cluster_name, "Cluster name")->default_str(defaults.cluster_name);
+
+  app.add_subcommand("version", "Print the version");
+
+  CLI11_PARSE(app, argc, argv);
+
+  if (app.got_subcommand("version")) {
+    std::printf("Krill %s\n", KRILL_VERSION);
+    return 0;
+  }
+
+  // defaults < file < environment < flags
+  krill::node::Config config = defaults;
+  if (const char* env_file = std::getenv("KRILL_CONFIG"); env_file != nullptr && config_file.empty()) {
+    config_file = env_file;
+  }
+  if (!config_file.empty()) {
+    if (auto err = krill::node::apply_yaml_file(config, config_file); !err.empty()) {
+      std::fprintf(stderr, "krill: %s\n", err.c_str());
+      return 1;
+    }
+  }
+  if (auto err = krill::node::apply_environment(config, environ); !err.empty()) {
+    std::fprintf(stderr, "krill: %s\n", err.c_str());
+    return 1;
+  }
+  if (serve_cmd->count("--data-dir")) config.data_dir = flags.data_dir;
+  if (serve_cmd->count("--listen-address")) config.listen_address = flags.listen_address;
+  if (serve_cmd->count("--native-port")) config.native_port = flags.native_port;
+  if (serve_cmd->count("--http-port")) config.http_port = flags.http_port;
+  if (serve_cmd->count("--smp")) config.smp = flags.smp;
+  if (serve_cmd->count("--cluster-name")) config.cluster_name = flags.cluster_name;
+  if (serve_cmd->count("--memory") && !krill::node::parse_size(memory, config.memory_bytes)) {
+    std::fprintf(stderr, "krill: bad --memory '%s' (examples: 512M, 2G)\n", memory.c_str());
+    return 1;
+  }
+  return serve(config, config_file, flags, *serve_cmd);
+}

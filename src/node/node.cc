@@ -1,0 +1,204 @@
+#include "node/node.h"
+
+#include <random>
+#include <thread>
+
+#include <boost/asio/executor_work_guard.hpp>
+#include <boost/asio/io_context.hpp>
+#include <boost/asio/ip/address.hpp>
+#include <boost/asio/thread_pool.hpp>
+#include <spdlog/spdlog.h>
+
+#include "common/uuid.h"
+#include "coordinator/coordinator.h"
+#include "cql/query_processor.h"
+#include "schema/schema_manager.h"
+#include "schema/system_keyspaces.h"
+#include "storage/engine.h"
+#include "transport/server.h"
+
+namespace krill::node {
+
+namespace asio = boost::asio;
+
+namespace {
+
+constexpr const char* kHostIdKey = "local/host_id";
+constexpr const char* kTokensKey = "local/tokens";
+
+// Reads or creates the node's identity (host id and tokens), persisted in storage.
+std::string load_identity(storage::Engine& engine, common::UuidGenerator& uuids, int num_tokens,
+                          schema::NodeInfo& info) {
+  auto id = engine.scan_meta(kHostIdKey);
+  if (!id.is_ok()) return id.status().message();
+  if (!id.value().empty()) {
+    auto u = common::Uuid::parse(id.value().front().second);
+    if (!u) return "corrupt host id record";
+    info.host_id = *u;
+  } else {
+    info.host_id = uuids.random();
+    auto s = engine.put_meta(kHostIdKey, info.host_id.to_string(), true);
+    if (!s.is_ok()) return s.message();
+  }
+  auto tokens = engine.scan_meta(kTokensKey);
+  if (!tokens.is_ok()) return tokens.status().message();
+  if (!tokens.value().empty()) {
+    std::string text = tokens.value().front().second;
+    size_t pos = 0;
+    while (pos < text.size()) {
+      size_t comma = text.find(',', pos);
+      info.tokens.push_back(std::stoll(text.substr(pos, comma - pos)));
+      if (comma == std::string::npos) break;
+      pos = comma + 1;
+    }
+  } else {
+    std::random_device rd;
+    std::mt19937_64 rng((uint64_t(rd()) << 32) | rd());
+    std::string text;
+    for (int i = 0; i < num_tokens; ++i) {
+      int64_t t = static_cast<int64_t>(rng());
+      if (t == INT64_MIN) t = 0;
+      info.tokens.push_back(t);
+      text += (i ? "," : "") + std::to_string(t);
+    }
+    auto s = engine.put_meta(kTokensKey, text, true);
+    if (!s.is_ok()) return s.message();
+  }
+  return "";
+}
+
+common::Bytes address_bytes(const std::string& text) {
+  boost::system::error_code ec;
+  auto a = asio::ip::make_address(text, ec);
+  if (ec) return common::Bytes("\x7f\0\0\1", 4);
+  if (a.is_v4()) {
+    auto b = a.to_v4().to_bytes();
+    return common::Bytes(reinterpret_cast<const char*>(b.data()), b.size());
+  }
+  auto b = a.to_v6().to_bytes();
+  return common::Bytes(reinterpret_cast<const char*>(b.data()), b.size());
+}
+
+}  // namespace
+
+struct Node::Services {
+  common::UuidGenerator uuids;
+  std::unique_ptr<storage::Engine> engine;
+  std::unique_ptr<schema::SchemaManager> schema;
+  schema::NodeInfo info;
+  std::unique_ptr<coordinator::Coordinator> coordinator;
+  std::unique_ptr<cql::QueryProcessor> processor;
+  std::vector<std::unique_ptr<asio::io_context>> reactors;
+  std::vector<asio::executor_work_guard<asio::io_context::executor_type>> guards;
+  std::vector<std::thread> reactor_threads;
+  std::unique_ptr<asio::thread_pool> request_pool;
+  std::unique_ptr<transport::CqlServer> server;
+  // Forwards schema events to the server once it exists.
+  struct Events : cql::EventSink {
+    transport::CqlServer* server = nullptr;
+    void on_schema_change(const cql::SchemaChange& c) override {
+      if (server != nullptr) server->events().on_schema_change(c);
+    }
+  } events;
+};
+
+Node::Node(Config config, std::shared_ptr<spdlog::logger> log)
+    : config_(std::move(config)), log_(std::move(log)), services_(std::make_unique<Services>()) {}
+
+Node::~Node() { stop(); }
+
+std::string Node::start() {
+  auto& s = *services_;
+  int cores = static_cast<int>(std::max(1u, std::thread::hardware_concurrency()));
+  int smp = config_.smp > 0 ? config_.smp : cores;
+  int request_threads = config_.request_threads > 0 ? config_.request_threads : std::max(8, 4 * cores);
+
+  storage::EngineOptions eo;
+  eo.data_dir = config_.data_dir;
+  // The memory budget: a quarter for the block cache, a quarter for memtables; the rest
+  // is headroom for requests and the process itself.
+  eo.block_cache_bytes = config_.memory_bytes / 4;
+  eo.write_buffer_bytes = config_.memory_bytes / 4;
+  auto engine = storage::Engine::open(eo);
+  if (!engine.is_ok()) return "storage: " + engine.status().message();
+  s.engine = std::move(engine.value());
+  log_->info("Storage opened at {}/db", config_.data_dir);
+
+  s.schema = std::make_unique<schema::SchemaManager>(*s.engine, s.uuids);
+  auto st = s.schema->load();
+  if (!st.is_ok()) return "schema: " + st.message();
+  log_->info("Schema loaded: {} keyspaces, version {}", s.schema->current()->keyspaces.size(),
+             s.schema->current()->version.to_string());
+
+  s.info.cluster_name = config_.cluster_name;
+  s.info.data_center = config_.data_center;
+  s.info.rack = config_.rack;
+  s.info.listen_address = address_bytes(config_.listen_address);
+  s.info.rpc_address = s.info.listen_address;
+  s.info.native_port = config_.native_port;
+  s.info.gossip_generation = static_cast<int32_t>(std::time(nullptr));
+  std::string err = load_identity(*s.engine, s.uuids, config_.num_tokens, s.info);
+  if (!err.empty()) return "identity: " + err;
+
+  coordinator::CoordinatorOptions co;
+  co.sync_writes = config_.commitlog_sync == "batch" || config_.commitlog_sync == "group";
+  s.coordinator = std::make_unique<coordinator::Coordinator>(*s.engine, co);
+  s.processor = std::make_unique<cql::QueryProcessor>(*s.schema, *s.coordinator, s.info, s.uuids, &s.events,
+                                                      cql::ProcessorLimits{});
+
+  s.request_pool = std::make_unique<asio::thread_pool>(request_threads);
+  std::vector<asio::io_context*> reactors;
+  for (int i = 0; i < smp; ++i) {
+    s.reactors.push_back(std::make_unique<asio::io_context>());
+    s.guards.push_back(asio::make_work_guard(*s.reactors.back()));
+    reactors.push_back(s.reactors.back().get());
+  }
+  for (auto& r : s.reactors) s.reactor_threads.emplace_back([io = r.get()] { io->run(); });
+
+  transport::ServerOptions so;
+  so.listen_address = config_.listen_address;
+  so.port = config_.native_port;
+  so.max_frame_bytes = config_.max_frame_bytes;
+  so.max_connections = config_.max_connections;
+  so.max_requests_per_connection = config_.max_requests_per_connection;
+  so.max_requests_per_node = config_.max_requests_per_node;
+  s.server = std::make_unique<transport::CqlServer>(so, reactors, *s.request_pool, *s.processor, log_);
+  s.events.server = s.server.get();
+  err = s.server->start();
+  if (!err.empty()) return err;
+  log_->info("Starting listening for CQL clients on {}:{} ({} reactors, {} request threads)",
+             config_.listen_address, s.server->bound_port(), smp, request_threads);
+  return "";
+}
+
+void Node::stop() {
+  auto& s = *services_;
+  if (s.server) {
+    log_->info("Draining: no new connections, finishing in-flight requests");
+    s.server->stop(config_.drain_timeout_ms);
+  }
+  for (auto& g : s.guards) g.reset();
+  s.guards.clear();
+  // Give connections a moment to close, then stop the reactors.
+  for (auto& r : s.reactors) r->stop();
+  for (auto& t : s.reactor_threads) {
+    if (t.joinable()) t.join();
+  }
+  s.reactor_threads.clear();
+  if (s.request_pool) s.request_pool->join();
+  s.events.server = nullptr;
+  s.server.reset();
+  s.reactors.clear();
+  s.request_pool.reset();
+  s.processor.reset();
+  s.coordinator.reset();
+  if (s.engine) {
+    auto st = s.engine->flush();
+    if (!st.is_ok()) log_->error("flush on shutdown failed: {}", st.message());
+    else log_->info("Storage flushed");
+  }
+  s.schema.reset();
+  s.engine.reset();
+}
+
+}  // namespace krill::node

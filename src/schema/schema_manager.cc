@@ -1,0 +1,219 @@
+#include "schema/schema_manager.h"
+
+#include <boost/json.hpp>
+
+#include "schema/system_keyspaces.h"
+
+namespace krill::schema {
+namespace {
+
+namespace json = boost::json;
+using common::CqlError;
+using common::ErrorCode;
+
+constexpr const char* kKeyspacePrefix = "schema/keyspace/";
+constexpr const char* kVersionKey = "schema/version";
+constexpr int kSchemaRecordVersion = 1;
+
+json::object string_map_json(const std::map<std::string, std::string>& m) {
+  json::object o;
+  for (const auto& [k, v] : m) o[k] = v;
+  return o;
+}
+
+std::map<std::string, std::string> json_string_map(const json::value& v) {
+  std::map<std::string, std::string> m;
+  for (const auto& [k, val] : v.as_object()) m[std::string(k)] = std::string(val.as_string());
+  return m;
+}
+
+json::object params_json(const TableParams& p) {
+  return {{"additional_write_policy", p.additional_write_policy},
+          {"bloom_filter_fp_chance", p.bloom_filter_fp_chance},
+          {"caching", string_map_json(p.caching)},
+          {"cdc", p.cdc},
+          {"comment", p.comment},
+          {"compaction", string_map_json(p.compaction)},
+          {"compression", string_map_json(p.compression)},
+          {"crc_check_chance", p.crc_check_chance},
+          {"default_time_to_live", p.default_time_to_live},
+          {"gc_grace_seconds", p.gc_grace_seconds},
+          {"max_index_interval", p.max_index_interval},
+          {"memtable_flush_period_in_ms", p.memtable_flush_period_in_ms},
+          {"min_index_interval", p.min_index_interval},
+          {"read_repair", p.read_repair},
+          {"speculative_retry", p.speculative_retry}};
+}
+
+TableParams json_params(const json::object& o) {
+  TableParams p;
+  p.additional_write_policy = json::value_to<std::string>(o.at("additional_write_policy"));
+  p.bloom_filter_fp_chance = o.at("bloom_filter_fp_chance").to_number<double>();
+  p.caching = json_string_map(o.at("caching"));
+  p.cdc = o.at("cdc").as_bool();
+  p.comment = json::value_to<std::string>(o.at("comment"));
+  p.compaction = json_string_map(o.at("compaction"));
+  p.compression = json_string_map(o.at("compression"));
+  p.crc_check_chance = o.at("crc_check_chance").to_number<double>();
+  p.default_time_to_live = o.at("default_time_to_live").to_number<int32_t>();
+  p.gc_grace_seconds = o.at("gc_grace_seconds").to_number<int32_t>();
+  p.max_index_interval = o.at("max_index_interval").to_number<int32_t>();
+  p.memtable_flush_period_in_ms = o.at("memtable_flush_period_in_ms").to_number<int32_t>();
+  p.min_index_interval = o.at("min_index_interval").to_number<int32_t>();
+  p.read_repair = json::value_to<std::string>(o.at("read_repair"));
+  p.speculative_retry = json::value_to<std::string>(o.at("speculative_retry"));
+  return p;
+}
+
+}  // namespace
+
+std::string encode_keyspace(const KeyspaceDef& ks) {
+  json::array tables;
+  for (const auto& [name, t] : ks.tables) {
+    json::array columns;
+    for (const auto& c : t->columns) {
+      columns.push_back(json::object{{"name", c.name},
+                                     {"type", c.type.cql_name()},
+                                     {"kind", column_kind_name(c.kind)},
+                                     {"position", c.position},
+                                     {"descending", c.descending},
+                                     {"id", c.id}});
+    }
+    tables.push_back(json::object{{"name", t->name},
+                                  {"id", t->id.to_string()},
+                                  {"next_column_id", t->next_column_id},
+                                  {"params", params_json(t->params)},
+                                  {"columns", std::move(columns)}});
+  }
+  json::object o{{"format", kSchemaRecordVersion},
+                 {"name", ks.name},
+                 {"durable_writes", ks.durable_writes},
+                 {"replication", string_map_json(ks.replication)},
+                 {"tables", std::move(tables)}};
+  return json::serialize(o);
+}
+
+KeyspaceDef decode_keyspace(const std::string& text) {
+  try {
+    json::object o = json::parse(text).as_object();
+    if (o.at("format").to_number<int>() > kSchemaRecordVersion) {
+      throw CqlError(ErrorCode::kServerError, "schema record written by a newer Krill (format " +
+                                                  std::to_string(o.at("format").to_number<int>()) + ")");
+    }
+    KeyspaceDef ks;
+    ks.name = json::value_to<std::string>(o.at("name"));
+    ks.durable_writes = o.at("durable_writes").as_bool();
+    ks.replication = json_string_map(o.at("replication"));
+    for (const auto& tv : o.at("tables").as_array()) {
+      const auto& to = tv.as_object();
+      auto t = std::make_shared<TableDef>();
+      t->keyspace = ks.name;
+      t->name = json::value_to<std::string>(to.at("name"));
+      auto id = common::Uuid::parse(json::value_to<std::string>(to.at("id")));
+      if (!id) throw CqlError(ErrorCode::kServerError, "bad table id in schema record");
+      t->id = *id;
+      t->next_column_id = to.at("next_column_id").to_number<uint32_t>();
+      t->params = json_params(to.at("params").as_object());
+      for (const auto& cv : to.at("columns").as_array()) {
+        const auto& co = cv.as_object();
+        ColumnDef c;
+        c.name = json::value_to<std::string>(co.at("name"));
+        c.type = common::DataType::parse(json::value_to<std::string>(co.at("type")));
+        std::string kind = json::value_to<std::string>(co.at("kind"));
+        c.kind = kind == "partition_key" ? ColumnKind::kPartitionKey
+                 : kind == "clustering"  ? ColumnKind::kClustering
+                 : kind == "static"      ? ColumnKind::kStatic
+                                         : ColumnKind::kRegular;
+        c.position = co.at("position").to_number<int>();
+        c.descending = co.at("descending").as_bool();
+        c.id = co.at("id").to_number<uint32_t>();
+        t->columns.push_back(std::move(c));
+      }
+      t->refresh_layout();
+      ks.tables[t->name] = t;
+    }
+    return ks;
+  } catch (const CqlError&) {
+    throw;
+  } catch (const std::exception& e) {
+    throw CqlError(ErrorCode::kServerError, std::string("malformed schema record: ") + e.what());
+  }
+}
+
+SchemaManager::SchemaManager(storage::Engine& engine, common::UuidGenerator& uuids)
+    : engine_(engine), uuids_(uuids) {
+  auto s = std::make_shared<Schema>();
+  add_system_keyspaces(*s);
+  s->version = uuids_.random();
+  current_.store(std::move(s));
+}
+
+common::Status SchemaManager::load() {
+  auto records = engine_.scan_meta(kKeyspacePrefix);
+  if (!records.is_ok()) return records.status();
+  auto s = std::make_shared<Schema>();
+  add_system_keyspaces(*s);
+  try {
+    for (const auto& [key, value] : records.value()) {
+      auto ks = std::make_shared<KeyspaceDef>(decode_keyspace(value));
+      for (const auto& [name, t] : ks->tables) {
+        auto st = engine_.create_table(t->layout->id);  // idempotent; repairs a crash between steps
+        if (!st.is_ok()) return st;
+      }
+      s->keyspaces[ks->name] = std::move(ks);
+    }
+  } catch (const CqlError& e) {
+    return common::Status::error(e.what());
+  }
+  auto version = engine_.scan_meta(kVersionKey);
+  if (version.is_ok() && !version.value().empty()) {
+    if (auto v = common::Uuid::parse(version.value().front().second)) s->version = *v;
+  } else {
+    s->version = uuids_.random();
+  }
+  current_.store(std::move(s));
+  return common::Status::ok();
+}
+
+common::Status SchemaManager::persist(const Schema& next, const DdlEffects& effects) {
+  // Column families exist before the schema names them, and go only after it stops naming them.
+  for (const auto& t : effects.tables_created) {
+    auto s = engine_.create_table(t->layout->id);
+    if (!s.is_ok()) return s;
+  }
+  for (const auto& name : effects.keyspaces_changed) {
+    auto ks = next.find_keyspace(name);
+    if (!ks) continue;
+    auto s = engine_.put_meta(kKeyspacePrefix + name, encode_keyspace(*ks), false);
+    if (!s.is_ok()) return s;
+  }
+  for (const auto& name : effects.keyspaces_dropped) {
+    auto s = engine_.delete_meta(kKeyspacePrefix + name, false);
+    if (!s.is_ok()) return s;
+  }
+  auto s = engine_.put_meta(kVersionKey, next.version.to_string(), true);
+  if (!s.is_ok()) return s;
+  for (const auto& t : effects.tables_dropped) {
+    s = engine_.drop_table(t->layout->id);
+    if (!s.is_ok()) return s;
+  }
+  for (const auto& t : effects.tables_truncated) {
+    s = engine_.truncate_table(t->layout->id);
+    if (!s.is_ok()) return s;
+  }
+  return common::Status::ok();
+}
+
+std::shared_ptr<const Schema> SchemaManager::apply(const Change& change) {
+  std::lock_guard lock(ddl_mu_);
+  auto next = std::make_shared<Schema>(*current_.load());
+  DdlEffects effects = change(*next);
+  if (effects.empty()) return current_.load();
+  next->version = uuids_.random();
+  auto s = persist(*next, effects);
+  if (!s.is_ok()) throw CqlError(ErrorCode::kServerError, "schema change not persisted: " + s.message());
+  current_.store(next);
+  return next;
+}
+
+}  // namespace krill::schema

@@ -1,0 +1,175 @@
+#include "storage/engine.h"
+
+#include <filesystem>
+
+#include <gtest/gtest.h>
+
+#include "common/murmur3.h"
+#include "common/values.h"
+
+namespace krill::storage {
+namespace {
+
+using common::Bytes;
+using common::DataType;
+using common::TypeKind;
+
+class EngineTest : public ::testing::Test {
+ protected:
+  void SetUp() override {
+    dir_ = std::filesystem::path(::testing::TempDir()) /
+           ("krill_engine_" + std::string(::testing::UnitTest::GetInstance()->current_test_info()->name()));
+    std::filesystem::remove_all(dir_);
+    open();
+    layout_ = std::make_shared<TableLayout>();
+    layout_->id = "t1";
+    layout_->clustering = ClusteringLayout{{DataType::native(TypeKind::kInt)}, {false}};
+    ASSERT_TRUE(engine_->create_table("t1").is_ok());
+  }
+  void TearDown() override {
+    engine_.reset();
+    std::filesystem::remove_all(dir_);
+  }
+  void open() {
+    EngineOptions o;
+    o.data_dir = dir_.string();
+    o.block_cache_bytes = 8 << 20;
+    o.write_buffer_bytes = 8 << 20;
+    auto e = Engine::open(o);
+    ASSERT_TRUE(e.is_ok()) << e.status().message();
+    engine_ = std::move(e.value());
+  }
+
+  void put(const Bytes& pk, int32_t ck, const std::string& v, int64_t ts) {
+    PartitionWrite w;
+    w.layout = layout_;
+    w.partition_key = pk;
+    w.token = common::murmur3_token(pk);
+    RowWrite r;
+    r.clustering = {common::encode_int(ck)};
+    r.fragment.marker = Liveness{ts, 0, 0};
+    Cell c;
+    c.column_id = 1;
+    c.timestamp = ts;
+    c.value = v;
+    r.fragment.cells.push_back(c);
+    w.rows.push_back(r);
+    ASSERT_TRUE(engine_->write({w}, false).is_ok());
+  }
+
+  PartitionData read(const Bytes& pk, ReadOptions o = {}) {
+    auto r = engine_->read_partition(*layout_, pk, common::murmur3_token(pk), o);
+    EXPECT_TRUE(r.is_ok());
+    return r.value();
+  }
+
+  std::filesystem::path dir_;
+  std::unique_ptr<Engine> engine_;
+  std::shared_ptr<TableLayout> layout_;
+};
+
+TEST_F(EngineTest, WritesAreReadBackInClusteringOrder) {
+  for (int i : {5, -3, 10, 0}) put("p", i, "v" + std::to_string(i), 1);
+  auto pd = read("p");
+  ASSERT_EQ(pd.rows.size(), 4u);
+  EXPECT_EQ(common::decode_int(pd.rows[0].clustering[0]), -3);
+  EXPECT_EQ(common::decode_int(pd.rows[3].clustering[0]), 10);
+  ReadOptions rev;
+  rev.reversed = true;
+  rev.row_limit = 2;
+  auto r = read("p", rev);
+  ASSERT_EQ(r.rows.size(), 2u);
+  EXPECT_EQ(common::decode_int(r.rows[0].clustering[0]), 10);
+  EXPECT_EQ(common::decode_int(r.rows[1].clustering[0]), 5);
+}
+
+TEST_F(EngineTest, LastWriteWinsRegardlessOfArrivalOrder) {
+  put("p", 1, "newer", 20);
+  put("p", 1, "older", 10);
+  auto pd = read("p");
+  ASSERT_EQ(pd.rows.size(), 1u);
+  EXPECT_EQ(pd.rows[0].fragment.cells[0].value, "newer");
+}
+
+TEST_F(EngineTest, SlicesAndResume) {
+  for (int i = 0; i < 10; ++i) put("p", i, "v", 1);
+  ReadOptions o;
+  Slice s;
+  s.start = SliceBound{{common::encode_int(2)}, false};
+  s.end = SliceBound{{common::encode_int(6)}, true};
+  o.slices = {s};
+  auto pd = read("p", o);
+  ASSERT_EQ(pd.rows.size(), 4u);  // 3..6
+  EXPECT_EQ(common::decode_int(pd.rows[0].clustering[0]), 3);
+  o.after_clustering = std::vector<Bytes>{common::encode_int(4)};
+  pd = read("p", o);
+  ASSERT_EQ(pd.rows.size(), 2u);  // 5, 6
+  EXPECT_EQ(common::decode_int(pd.rows[0].clustering[0]), 5);
+}
+
+TEST_F(EngineTest, PartitionAndRowDeletions) {
+  put("p", 1, "a", 10);
+  put("p", 2, "b", 10);
+  PartitionWrite del;
+  del.layout = layout_;
+  del.partition_key = "p";
+  del.token = common::murmur3_token("p");
+  RowWrite rd;
+  rd.clustering = {common::encode_int(1)};
+  rd.fragment.deletion = Deletion{11, 0};
+  del.rows.push_back(rd);
+  ASSERT_TRUE(engine_->write({del}, false).is_ok());
+  EXPECT_EQ(read("p").rows.size(), 1u);
+  PartitionWrite pdel;
+  pdel.layout = layout_;
+  pdel.partition_key = "p";
+  pdel.token = common::murmur3_token("p");
+  pdel.partition_deletion = Deletion{12, 0};
+  ASSERT_TRUE(engine_->write({pdel}, false).is_ok());
+  EXPECT_TRUE(read("p").rows.empty());
+  put("p", 3, "after", 13);  // newer data survives the older partition deletion
+  EXPECT_EQ(read("p").rows.size(), 1u);
+}
+
+TEST_F(EngineTest, DataSurvivesReopen) {
+  put("p", 1, "durable", 1);
+  ASSERT_TRUE(engine_->put_meta("schema/x", "y", true).is_ok());
+  engine_.reset();
+  open();
+  auto pd = read("p");
+  ASSERT_EQ(pd.rows.size(), 1u);
+  EXPECT_EQ(pd.rows[0].fragment.cells[0].value, "durable");
+  auto meta = engine_->scan_meta("schema/");
+  ASSERT_TRUE(meta.is_ok());
+  ASSERT_EQ(meta.value().size(), 1u);
+  EXPECT_EQ(meta.value()[0].second, "y");
+}
+
+TEST_F(EngineTest, ScanWalksPartitionsInTokenOrderWithResume) {
+  for (int p = 0; p < 20; ++p) put("key" + std::to_string(p), 0, "v", 1);
+  ScanOptions so;
+  so.partition_limit = 7;
+  std::vector<PartitionData> all;
+  for (int round = 0; round < 10; ++round) {
+    auto r = engine_->scan(*layout_, so);
+    ASSERT_TRUE(r.is_ok());
+    for (auto& p : r.value().partitions) all.push_back(p);
+    if (!r.value().more) break;
+    so.start.token = all.back().token;
+    so.start.after_partition_key = all.back().partition_key;
+  }
+  ASSERT_EQ(all.size(), 20u);
+  for (size_t i = 1; i < all.size(); ++i) EXPECT_LE(all[i - 1].token, all[i].token);
+}
+
+TEST_F(EngineTest, TruncateAndDropRemoveData) {
+  put("p", 1, "a", 1);
+  ASSERT_TRUE(engine_->truncate_table("t1").is_ok());
+  EXPECT_TRUE(read("p").rows.empty());
+  ASSERT_TRUE(engine_->drop_table("t1").is_ok());
+  auto r = engine_->read_partition(*layout_, "p", common::murmur3_token("p"), {});
+  EXPECT_FALSE(r.is_ok());
+}
+
+}  // namespace
+}  // namespace krill::storage

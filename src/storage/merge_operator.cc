@@ -1,0 +1,48 @@
+#include "storage/merge_operator.h"
+
+#include "storage/row.h"
+
+namespace krill::storage {
+namespace {
+
+class RowMergeOperator : public rocksdb::MergeOperator {
+ public:
+  bool FullMergeV2(const MergeOperationInput& in, MergeOperationOutput* out) const override {
+    RowFragment row;
+    if (in.existing_value != nullptr) {
+      auto existing = decode_row(common::BytesView(in.existing_value->data(), in.existing_value->size()));
+      if (!existing) return false;
+      row = std::move(*existing);
+    }
+    for (const rocksdb::Slice& op : in.operand_list) {
+      auto frag = decode_row(common::BytesView(op.data(), op.size()));
+      if (!frag) return false;
+      merge_rows(row, *frag);
+    }
+    // Shadowed data can go now: the deletion that shadows it is kept in the row.
+    apply_deletion(row, Deletion{});
+    out->new_value = encode_row(row);
+    return true;
+  }
+
+  bool PartialMergeMulti(const rocksdb::Slice& /*key*/, const std::deque<rocksdb::Slice>& operands,
+                         std::string* new_value, rocksdb::Logger* /*logger*/) const override {
+    RowFragment row;
+    for (const rocksdb::Slice& op : operands) {
+      auto frag = decode_row(common::BytesView(op.data(), op.size()));
+      if (!frag) return false;
+      merge_rows(row, *frag);
+    }
+    *new_value = encode_row(row);
+    return true;
+  }
+
+  const char* Name() const override { return "krill.RowMerge.v1"; }
+  bool AllowSingleOperand() const override { return true; }
+};
+
+}  // namespace
+
+std::shared_ptr<rocksdb::MergeOperator> make_row_merge_operator() { return std::make_shared<RowMergeOperator>(); }
+
+}  // namespace krill::storage

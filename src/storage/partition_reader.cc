@@ -1,0 +1,188 @@
+#include "storage/partition_reader.h"
+
+namespace krill::storage {
+namespace {
+
+using common::Bytes;
+using common::BytesView;
+using common::Status;
+
+BytesView key_of(rocksdb::Iterator* it) { return BytesView(it->key().data(), it->key().size()); }
+BytesView value_of(rocksdb::Iterator* it) { return BytesView(it->value().data(), it->value().size()); }
+
+bool starts_with(BytesView s, BytesView p) { return s.size() >= p.size() && s.compare(0, p.size(), p) == 0; }
+
+// Drops expired cells and an expired marker; true when something live remains.
+bool keep_live(RowFragment& row, int32_t now) {
+  if (row.marker && row.marker->ttl != 0 && row.marker->expiry <= now) row.marker.reset();
+  std::erase_if(row.cells, [now](const Cell& c) { return !c.is_live(now); });
+  return row.marker.has_value() || !row.cells.empty();
+}
+
+}  // namespace
+
+bool PartitionReader::live_row(const Deletion& partition_deletion, int32_t now, RowFragment& row) {
+  auto decoded = decode_row(value_of(it_));
+  if (!decoded) {
+    status_ = Status::error("corrupt row value in table " + layout_.id);
+    return false;
+  }
+  row = std::move(*decoded);
+  apply_deletion(row, partition_deletion);
+  return keep_live(row, now);
+}
+
+Bytes PartitionReader::slice_start(const Bytes& rows_prefix, const Slice* slice) const {
+  Bytes key = rows_prefix;
+  if (slice == nullptr || slice->start.prefix.empty()) return key;
+  append_clustering(key, layout_.clustering, slice->start.prefix);
+  if (!slice->start.inclusive) append_after_prefix(key);
+  return key;
+}
+
+Bytes PartitionReader::slice_end(const Bytes& rows_prefix, const Slice* slice) const {
+  if (slice == nullptr || slice->end.prefix.empty()) return prefix_successor(rows_prefix);
+  Bytes key = rows_prefix;
+  append_clustering(key, layout_.clustering, slice->end.prefix);
+  if (slice->end.inclusive) append_after_prefix(key);
+  return key;
+}
+
+void PartitionReader::read_rows(const Bytes& prefix, const Slice* slice, const ReadOptions& options,
+                                const Deletion& partition_deletion, PartitionData& out, int64_t& remaining) {
+  Bytes rows_prefix = prefix;
+  rows_prefix.push_back(static_cast<char>(KeyKind::kRow));
+  Bytes start = slice_start(rows_prefix, slice);
+  Bytes end = slice_end(rows_prefix, slice);
+  if (options.after_clustering) {
+    Bytes resume = rows_prefix;
+    append_clustering(resume, layout_.clustering, *options.after_clustering);
+    if (!options.reversed) {
+      append_after_prefix(resume);
+      if (common::compare_bytes(resume, start) > 0) start = std::move(resume);
+    } else if (common::compare_bytes(resume, end) < 0) {
+      end = std::move(resume);
+    }
+  }
+  if (common::compare_bytes(start, end) >= 0) return;
+  auto emit = [&]() -> bool {
+    RowFragment row;
+    if (!live_row(partition_deletion, options.now, row)) return status_.is_ok();
+    auto clustering = decode_clustering(key_of(it_).substr(rows_prefix.size()), layout_.clustering);
+    if (!clustering) {
+      status_ = Status::error("corrupt clustering key in table " + layout_.id);
+      return false;
+    }
+    out.rows.push_back(RowData{std::move(*clustering), std::move(row)});
+    return --remaining > 0;
+  };
+  if (!options.reversed) {
+    for (it_->Seek(rocksdb::Slice(start)); it_->Valid(); it_->Next()) {
+      if (common::compare_bytes(key_of(it_), end) >= 0) break;
+      if (!emit()) return;
+    }
+  } else {
+    it_->SeekForPrev(rocksdb::Slice(end));
+    for (; it_->Valid(); it_->Prev()) {
+      BytesView k = key_of(it_);
+      if (common::compare_bytes(k, end) >= 0) continue;
+      if (common::compare_bytes(k, start) < 0) break;
+      if (!emit()) return;
+    }
+  }
+  if (!it_->status().ok()) status_ = Status::error(it_->status().ToString());
+}
+
+Status PartitionReader::read(const Bytes& prefix, const ReadOptions& options, PartitionData& out) {
+  status_ = Status::ok();
+  Deletion partition_deletion;
+  // Header (partition deletion) and static row sit at the start of the partition.
+  it_->Seek(rocksdb::Slice(prefix));
+  while (it_->Valid() && starts_with(key_of(it_), prefix)) {
+    BytesView k = key_of(it_);
+    if (k.size() != prefix.size() + 1) break;
+    auto kind = static_cast<KeyKind>(k[prefix.size()]);
+    if (kind == KeyKind::kPartitionHeader) {
+      auto header = decode_row(value_of(it_));
+      if (!header) return Status::error("corrupt partition header in table " + layout_.id);
+      partition_deletion = header->deletion;
+    } else if (kind == KeyKind::kStaticRow && options.include_static) {
+      RowFragment row;
+      if (live_row(partition_deletion, options.now, row)) out.static_row = RowData{{}, std::move(row)};
+      if (!status_.is_ok()) return status_;
+    } else if (kind == KeyKind::kRow) {
+      break;
+    }
+    it_->Next();
+  }
+  if (!it_->status().ok()) return Status::error(it_->status().ToString());
+  int64_t remaining = options.row_limit;
+  if (remaining <= 0) return Status::ok();
+  if (options.slices.empty()) {
+    read_rows(prefix, nullptr, options, partition_deletion, out, remaining);
+  } else if (!options.reversed) {
+    for (const Slice& s : options.slices) {
+      if (remaining <= 0 || !status_.is_ok()) break;
+      read_rows(prefix, &s, options, partition_deletion, out, remaining);
+    }
+  } else {
+    for (auto s = options.slices.rbegin(); s != options.slices.rend(); ++s) {
+      if (remaining <= 0 || !status_.is_ok()) break;
+      read_rows(prefix, &*s, options, partition_deletion, out, remaining);
+    }
+  }
+  return status_;
+}
+
+Status PartitionReader::scan(const ScanOptions& options, std::vector<PartitionData>& out, bool& more) {
+  more = false;
+  Bytes seek;
+  common::put_be64(seek, static_cast<uint64_t>(options.start.token) ^ 0x8000000000000000ull);
+  if (options.start.after_partition_key) {
+    seek = prefix_successor(encode_partition_prefix(options.start.token, *options.start.after_partition_key));
+  } else if (!options.start.inclusive) {
+    seek = prefix_successor(seek);
+  }
+  int64_t partitions_left = options.partition_limit;
+  int64_t rows_left = options.row_limit;
+  it_->Seek(rocksdb::Slice(seek));
+  while (it_->Valid()) {
+    auto decoded = decode_partition_prefix(key_of(it_));
+    if (!decoded) return Status::error("corrupt partition key in table " + layout_.id);
+    if (options.end_token && decoded->token > *options.end_token) break;
+    if (partitions_left <= 0 || rows_left <= 0) {
+      more = true;
+      break;
+    }
+    Bytes prefix(key_of(it_).substr(0, decoded->size));
+    PartitionData p;
+    p.partition_key = decoded->partition_key;
+    p.token = decoded->token;
+    ReadOptions ro;
+    ro.now = options.now;
+    ro.row_limit = options.distinct ? 0 : rows_left;
+    auto s = read(prefix, ro, p);
+    if (!s.is_ok()) return s;
+    bool live = !p.rows.empty() || p.static_row.has_value();
+    if (options.distinct && !live) {
+      // A partition with only a static-less header or dead rows: check it has any live row.
+      ReadOptions probe;
+      probe.now = options.now;
+      probe.row_limit = 1;
+      PartitionData tmp;
+      s = read(prefix, probe, tmp);
+      if (!s.is_ok()) return s;
+      live = !tmp.rows.empty();
+    }
+    if (live) {
+      rows_left -= static_cast<int64_t>(p.rows.size());
+      --partitions_left;
+      out.push_back(std::move(p));
+    }
+    it_->Seek(rocksdb::Slice(prefix_successor(prefix)));
+  }
+  if (!it_->status().ok()) return Status::error(it_->status().ToString());
+  return Status::ok();
+}
+
+}  // namespace krill::storage

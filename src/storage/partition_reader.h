@@ -1,0 +1,39 @@
+// Reads partitions through a RocksDB iterator: applies deletions and TTL, slices rows,
+// walks the token ring for scans. Internal to storage/ (engine.cc uses it).
+#pragma once
+
+#include <vector>
+
+#include <rocksdb/iterator.h>
+
+#include "storage/engine.h"
+
+namespace krill::storage {
+
+class PartitionReader {
+ public:
+  // REQUIRES: `it` iterates the table's column family and outlives the reader.
+  PartitionReader(rocksdb::Iterator* it, const TableLayout& layout) : it_(it), layout_(layout) {}
+
+  // Reads the partition whose encoded prefix is `prefix` into `out` (rows, static row).
+  common::Status read(const common::Bytes& prefix, const ReadOptions& options, PartitionData& out);
+
+  // Appends partitions from options.start on, up to the limits; sets `more` when stopped
+  // by a limit before the end of the range.
+  common::Status scan(const ScanOptions& options, std::vector<PartitionData>& out, bool& more);
+
+ private:
+  // Decodes the row at the iterator; returns false if it is not live (or not decodable,
+  // in which case status_ is set).
+  bool live_row(const Deletion& partition_deletion, int32_t now, RowFragment& row);
+  void read_rows(const common::Bytes& prefix, const Slice* slice, const ReadOptions& options,
+                 const Deletion& partition_deletion, PartitionData& out, int64_t& remaining);
+  common::Bytes slice_start(const common::Bytes& rows_prefix, const Slice* slice) const;
+  common::Bytes slice_end(const common::Bytes& rows_prefix, const Slice* slice) const;
+
+  rocksdb::Iterator* it_;
+  const TableLayout& layout_;
+  common::Status status_;
+};
+
+}  // namespace krill::storage
