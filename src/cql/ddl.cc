@@ -155,7 +155,7 @@ ResultMessage drop_keyspace(const DropKeyspaceStatement& s, ExecContext& ctx) {
     auto cur = next.find_keyspace(s.keyspace);
     if (!cur) {
       if (s.if_exists) return fx;
-      throw CqlError(ErrorCode::kConfigError, "Cannot drop non existing keyspace '" + s.keyspace + "'.");
+      throw_invalid("Keyspace '" + s.keyspace + "' doesn't exist");
     }
     for (const auto& [name, t] : cur->tables) fx.tables_dropped.push_back(t);
     next.keyspaces.erase(s.keyspace);
@@ -178,7 +178,7 @@ std::shared_ptr<TableDef> build_table(const CreateTableStatement& s, const std::
   for (const auto& c : s.columns) {
     if (defs.count(c.name)) throw_invalid("Duplicate column '" + c.name + "' declaration for table '" + ks + "." + t->name + "'");
     defs[c.name] = &c;
-    if (c.is_primary_key) {
+    if (c.is_primary_key && !(pk.size() == 1 && pk[0] == c.name)) {
       if (!pk.empty()) throw_invalid("Multiple PRIMARY KEY specifications for table '" + t->name + "'");
       pk.push_back(c.name);
     }

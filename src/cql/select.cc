@@ -295,6 +295,7 @@ ResultMessage execute_select(const SelectStatement& s, ExecContext& ctx) {
         pro.row_limit = page.filtering() ? INT64_MAX : page.capacity();
         auto pd = ctx.svc.coordinator.read_partition(*t.layout, state->partition_key, token, pro, ctx.consistency);
         emit_partition(pd, plan, page, ctx.now, last, 0, false);
+        if (page.full()) more = true;  // the partition spans more pages still
       }
       so.start.token = token;
       so.start.after_partition_key = state->partition_key;

@@ -75,11 +75,6 @@ bool cell_key_less(const Cell& a, const Cell& b) {
   return std::tie(a.column_id, bd, a.path) < std::tie(b.column_id, ad, b.path);
 }
 
-bool same_cell(const Cell& a, const Cell& b) {
-  return a.column_id == b.column_id && a.path == b.path &&
-         bool(a.flags & Cell::kComplexDeletion) == bool(b.flags & Cell::kComplexDeletion);
-}
-
 }  // namespace
 
 Bytes encode_row(const RowFragment& row) {

@@ -161,6 +161,7 @@ asio::awaitable<void> Connection::write_loop() {
     }
   }
   writing_ = false;
+  if (close_when_flushed_) close();
 }
 
 void Connection::close() {
@@ -247,22 +248,31 @@ Bytes Connection::execute(FrameHeader header, const Bytes& body) {
   return encode_result(result, kVersion);
 }
 
+Bytes Connection::process(const FrameHeader& header, const Bytes& body) {
+  try {
+    return frame(Opcode::kResult, header.stream, execute(header, body));
+  } catch (const CqlError& e) {
+    return error_frame(header.stream, e);
+  } catch (const std::exception& e) {
+    return error_frame(header.stream, CqlError(ErrorCode::kServerError, e.what()));
+  }
+}
+
+namespace {
+
+// Runs one request on the pool. A plain function coroutine (no lambda captures, no
+// co_return inside a handler) keeps clear of GCC 12 coroutine miscompilations.
+asio::awaitable<Bytes> process_on_pool(std::shared_ptr<Connection> self, FrameHeader header, Bytes body) {
+  co_return self->process(header, body);
+}
+
+}  // namespace
+
 asio::awaitable<void> Connection::handle(FrameHeader header, Bytes body) {
-  Bytes response;
-  // Runs on the request pool; the coroutine resumes on this connection's reactor.
   auto self = shared_from_this();
-  response = co_await asio::co_spawn(
-      ctx_.pool,
-      [self, header, body = std::move(body)]() -> asio::awaitable<Bytes> {
-        try {
-          co_return self->frame(Opcode::kResult, header.stream, self->execute(header, body));
-        } catch (const CqlError& e) {
-          co_return self->error_frame(header.stream, e);
-        } catch (const std::exception& e) {
-          co_return self->error_frame(header.stream, CqlError(ErrorCode::kServerError, e.what()));
-        }
-      },
-      asio::use_awaitable);
+  // The request runs on the pool; this coroutine resumes on the connection's reactor.
+  Bytes response =
+      co_await asio::co_spawn(ctx_.pool, process_on_pool(self, header, std::move(body)), asio::use_awaitable);
   --inflight_;
   ctx_.node_inflight.fetch_sub(1);
   send(std::move(response));
@@ -281,13 +291,19 @@ asio::awaitable<void> Connection::run() {
       // Cassandra's reply to an unsupported version: a v4 error frame, then close.
       CqlError e(ErrorCode::kProtocolError, "Invalid or unsupported protocol version (" + std::to_string(version) +
                                                 "); supported versions are (4/v4)");
-      Bytes f = header_bytes(Opcode::kError, h.stream, 0, 0);
       Bytes body = encode_error(e);
-      f = header_bytes(Opcode::kError, h.stream, 0, body.size()) + body;
-      co_await asio::async_write(socket_, asio::buffer(f), asio::redirect_error(asio::use_awaitable, ec));
+      send(header_bytes(Opcode::kError, h.stream, 0, body.size()) + body);
       break;
     }
     if (h.length > ctx_.options.max_frame_bytes) {
+      CqlError too_big(ErrorCode::kProtocolError, "Request is too big: length " + std::to_string(h.length) +
+                                                      " exceeds maximum allowed length " +
+                                                      std::to_string(ctx_.options.max_frame_bytes) + ".");
+      if (h.length > 4 * ctx_.options.max_frame_bytes) {
+        // Absurd (or negative) lengths: answer and close rather than read gigabytes.
+        send(error_frame(h.stream, too_big));
+        break;
+      }
       // Skip the body so the connection stays usable, then report the error on its stream.
       size_t left = h.length;
       std::vector<char> sink(kDiscardChunk);
@@ -297,10 +313,7 @@ asio::awaitable<void> Connection::run() {
         left -= n;
       }
       if (ec) break;
-      send(error_frame(h.stream, CqlError(ErrorCode::kProtocolError,
-                                          "Request is too big: length " + std::to_string(h.length) +
-                                              " exceeds maximum allowed length " +
-                                              std::to_string(ctx_.options.max_frame_bytes) + ".")));
+      send(error_frame(h.stream, too_big));
       continue;
     }
     Bytes body(h.length, '\0');
@@ -364,12 +377,21 @@ asio::awaitable<void> Connection::run() {
       }
       ++inflight_;
       ctx_.node_inflight.fetch_add(1);
-      asio::co_spawn(socket_.get_executor(), handle(h, std::move(body)), asio::detached);
+      // The lambda keeps the connection alive until the request has been answered.
+      asio::co_spawn(
+          socket_.get_executor(),
+          [self, h, body = std::move(body)]() mutable { return self->handle(h, std::move(body)); },
+          asio::detached);
     } catch (const CqlError& e) {
       send(error_frame(h.stream, e));
     }
   }
-  close();
+  // Let queued responses (e.g. the error that ended the connection) go out first.
+  if (writing_) {
+    close_when_flushed_ = true;
+  } else {
+    close();
+  }
 }
 
 }  // namespace krill::transport

@@ -66,6 +66,9 @@ class Connection : public std::enable_shared_from_this<Connection> {
   // Builds a response frame for this connection (compressing when negotiated).
   common::Bytes frame(Opcode op, int16_t stream, common::Bytes body, bool allow_compression = true) const;
   std::string peer() const { return peer_; }
+  // Executes a request frame and returns the response frame (RESULT or ERROR). Runs on the
+  // request pool; never throws.
+  common::Bytes process(const FrameHeader& header, const common::Bytes& body);
 
  private:
   boost::asio::awaitable<void> handle(FrameHeader header, common::Bytes body);
@@ -86,6 +89,7 @@ class Connection : public std::enable_shared_from_this<Connection> {
   std::deque<common::Bytes> outq_;
   bool writing_ = false;
   bool closed_ = false;
+  bool close_when_flushed_ = false;
   size_t inflight_ = 0;
 };
 

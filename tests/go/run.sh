@@ -29,4 +29,4 @@ if [ "${1:-}" = "--compile-only" ]; then
   echo "go tests compile"
   exit 0
 fi
-exec go test -count=1 -timeout 300s -v "$@" .
+go test -count=1 -timeout 300s -v "$@" .
