@@ -66,8 +66,12 @@ class CqlError : public std::runtime_error {
 };
 
 // Shorthands for the common cases.
-[[noreturn]] inline void throw_invalid(std::string msg) { throw CqlError(ErrorCode::kInvalid, std::move(msg)); }
-[[noreturn]] inline void throw_syntax(std::string msg) { throw CqlError(ErrorCode::kSyntaxError, std::move(msg)); }
+[[noreturn]] inline void throw_invalid(std::string msg) {
+  throw CqlError(ErrorCode::kInvalid, std::move(msg));
+}
+[[noreturn]] inline void throw_syntax(std::string msg) {
+  throw CqlError(ErrorCode::kSyntaxError, std::move(msg));
+}
 
 // Status of an operation that can fail without ending the process (storage, config, I/O).
 class [[nodiscard]] Status {
@@ -93,8 +97,8 @@ class [[nodiscard]] Status {
 template <typename T>
 class [[nodiscard]] Result {
  public:
-  Result(T value) : v_(std::move(value)) {}          // NOLINT(google-explicit-constructor)
-  Result(Status error) : v_(std::move(error)) {}     // NOLINT(google-explicit-constructor)
+  Result(T value) : v_(std::move(value)) {}       // NOLINT(google-explicit-constructor)
+  Result(Status error) : v_(std::move(error)) {}  // NOLINT(google-explicit-constructor)
   bool is_ok() const { return std::holds_alternative<T>(v_); }
   T& value() { return std::get<T>(v_); }
   const T& value() const { return std::get<T>(v_); }

@@ -8,23 +8,35 @@ using common::CqlError;
 using common::ErrorCode;
 
 Consistency consistency_from_code(uint16_t code) {
-  if (code > 0x000A) throw CqlError(ErrorCode::kProtocolError, "Unknown consistency level code " + std::to_string(code));
+  if (code > 0x000A)
+    throw CqlError(ErrorCode::kProtocolError, "Unknown consistency level code " + std::to_string(code));
   return static_cast<Consistency>(code);
 }
 
 const char* consistency_name(Consistency c) {
   switch (c) {
-    case Consistency::kAny: return "ANY";
-    case Consistency::kOne: return "ONE";
-    case Consistency::kTwo: return "TWO";
-    case Consistency::kThree: return "THREE";
-    case Consistency::kQuorum: return "QUORUM";
-    case Consistency::kAll: return "ALL";
-    case Consistency::kLocalQuorum: return "LOCAL_QUORUM";
-    case Consistency::kEachQuorum: return "EACH_QUORUM";
-    case Consistency::kSerial: return "SERIAL";
-    case Consistency::kLocalSerial: return "LOCAL_SERIAL";
-    case Consistency::kLocalOne: return "LOCAL_ONE";
+    case Consistency::kAny:
+      return "ANY";
+    case Consistency::kOne:
+      return "ONE";
+    case Consistency::kTwo:
+      return "TWO";
+    case Consistency::kThree:
+      return "THREE";
+    case Consistency::kQuorum:
+      return "QUORUM";
+    case Consistency::kAll:
+      return "ALL";
+    case Consistency::kLocalQuorum:
+      return "LOCAL_QUORUM";
+    case Consistency::kEachQuorum:
+      return "EACH_QUORUM";
+    case Consistency::kSerial:
+      return "SERIAL";
+    case Consistency::kLocalSerial:
+      return "LOCAL_SERIAL";
+    case Consistency::kLocalOne:
+      return "LOCAL_ONE";
   }
   return "UNKNOWN";
 }
@@ -61,8 +73,8 @@ storage::PartitionData Coordinator::read_partition(const storage::TableLayout& l
   return std::move(r.value());
 }
 
-storage::Engine::ScanResult Coordinator::scan(const storage::TableLayout& layout, const storage::ScanOptions& options,
-                                              Consistency cl) {
+storage::Engine::ScanResult Coordinator::scan(const storage::TableLayout& layout,
+                                              const storage::ScanOptions& options, Consistency cl) {
   check_available(cl, false);
   auto r = local_.scan(layout, options);
   if (!r.is_ok()) throw CqlError(ErrorCode::kServerError, "scan failed: " + r.status().message());

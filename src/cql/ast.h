@@ -21,29 +21,29 @@ using TermPtr = std::shared_ptr<const Term>;
 
 struct Term {
   enum class Kind {
-    kNull,         // NULL
-    kString,       // 'text' or $$text$$; `text` holds the unescaped contents
-    kInteger,      // 42, -7; `text` holds the digits with sign
-    kFloat,        // 1.5, -2e10, NaN, Infinity, -Infinity; `text` as written, except that the
-                   // words NaN/Infinity (any case) are spelled "NaN", "Infinity", "-Infinity"
-    kBoolean,      // true/false; `text` is "true" or "false"
-    kUuid,         // bare uuid; `text`
-    kHex,          // 0xCAFE; `text` holds the hex digits without 0x
-    kDuration,     // 1h30m, P1D, ...; `text` as written
-    kBindMarker,   // ? or :name; see bind_index / bind_name
-    kList,         // [a, b]; `elements`
-    kSet,          // {a, b}; `elements`
-    kMap,          // {k: v, ...}; `elements` holds k0, v0, k1, v1, ... ; {} is an empty kMap
-    kTuple,        // (a, b); `elements`
-    kUdt,          // {field: value, ...}; `field_names` and `elements` in the same order
-    kFunctionCall, // name(args); `name` (possibly "ks.fn"), `elements` are the arguments
-    kCast,         // (type) term; `name` is the type text, elements[0] the term
+    kNull,          // NULL
+    kString,        // 'text' or $$text$$; `text` holds the unescaped contents
+    kInteger,       // 42, -7; `text` holds the digits with sign
+    kFloat,         // 1.5, -2e10, NaN, Infinity, -Infinity; `text` as written, except that the
+                    // words NaN/Infinity (any case) are spelled "NaN", "Infinity", "-Infinity"
+    kBoolean,       // true/false; `text` is "true" or "false"
+    kUuid,          // bare uuid; `text`
+    kHex,           // 0xCAFE; `text` holds the hex digits without 0x
+    kDuration,      // 1h30m, P1D, ...; `text` as written
+    kBindMarker,    // ? or :name; see bind_index / bind_name
+    kList,          // [a, b]; `elements`
+    kSet,           // {a, b}; `elements`
+    kMap,           // {k: v, ...}; `elements` holds k0, v0, k1, v1, ... ; {} is an empty kMap
+    kTuple,         // (a, b); `elements`
+    kUdt,           // {field: value, ...}; `field_names` and `elements` in the same order
+    kFunctionCall,  // name(args); `name` (possibly "ks.fn"), `elements` are the arguments
+    kCast,          // (type) term; `name` is the type text, elements[0] the term
   };
   Kind kind = Kind::kNull;
   std::string text;
-  int bind_index = -1;      // kBindMarker: 0-based position among all markers of the statement
-  std::string bind_name;    // kBindMarker: the name for :name markers, "" for ?
-  std::string name;         // kFunctionCall / kCast
+  int bind_index = -1;    // kBindMarker: 0-based position among all markers of the statement
+  std::string bind_name;  // kBindMarker: the name for :name markers, "" for ?
+  std::string name;       // kFunctionCall / kCast
   std::vector<TermPtr> elements;
   std::vector<std::string> field_names;  // kUdt
 };
@@ -67,8 +67,8 @@ struct Selector {
   Kind kind = Kind::kColumn;
   std::string name;
   std::vector<Selector> args;
-  TermPtr term;        // kTerm
-  std::string alias;   // AS alias, "" when absent
+  TermPtr term;       // kTerm
+  std::string alias;  // AS alias, "" when absent
 };
 
 // A WHERE relation.
@@ -96,8 +96,8 @@ struct UsingClause {
 // A condition in IF ... of UPDATE/DELETE.
 struct Condition {
   std::string column;
-  TermPtr element;          // c[element] op value, or null
-  std::string field;        // c.field op value, or ""
+  TermPtr element;                      // c[element] op value, or null
+  std::string field;                    // c.field op value, or ""
   Relation::Op op = Relation::Op::kEq;  // kEq, kNeq, kLt, kLe, kGt, kGe, kIn, kContains, kContainsKey
   TermPtr value;
   std::vector<TermPtr> in_values;  // kIn with a literal list; `IN ?` puts the marker in `value`
@@ -178,13 +178,13 @@ struct AlterTableStatement {
   QualifiedName table;
   bool if_exists = false;
   Kind kind = Kind::kWith;
-  std::vector<ColumnDefinition> add_columns;               // kAdd
-  bool if_not_exists_columns = false;                      // ADD IF NOT EXISTS
-  std::vector<std::string> drop_columns;                   // kDrop
-  bool if_exists_columns = false;                          // DROP IF EXISTS, RENAME IF EXISTS
+  std::vector<ColumnDefinition> add_columns;                 // kAdd
+  bool if_not_exists_columns = false;                        // ADD IF NOT EXISTS
+  std::vector<std::string> drop_columns;                     // kDrop
+  bool if_exists_columns = false;                            // DROP IF EXISTS, RENAME IF EXISTS
   std::vector<std::pair<std::string, std::string>> renames;  // kRename: (from, to)
-  std::vector<Property> properties;                        // kWith (also DROP ... USING TIMESTAMP is ignored)
-  std::string alter_column, alter_type;                    // kAlterType
+  std::vector<Property> properties;      // kWith (also DROP ... USING TIMESTAMP is ignored)
+  std::string alter_column, alter_type;  // kAlterType
 };
 
 struct DropTableStatement {
@@ -207,7 +207,8 @@ struct AlterTypeStatement {
   QualifiedName type;
   bool if_exists = false;
   Kind kind = Kind::kAdd;
-  std::vector<std::pair<std::string, std::string>> fields;  // kAdd: (name, type); kRename: (from, to); kAlter: (field, type)
+  std::vector<std::pair<std::string, std::string>>
+      fields;                        // kAdd: (name, type); kRename: (from, to); kAlter: (field, type)
   bool if_not_exists_field = false;  // ADD IF NOT EXISTS
   bool if_exists_field = false;      // RENAME IF EXISTS
 };
@@ -225,8 +226,8 @@ struct CreateIndexStatement {
   // collection), "keys" (keys(c)), "values" (values(c)), "entries" (entries(c)), "full" (full(c))
   std::string column;
   std::string target_kind;
-  bool custom = false;         // CREATE CUSTOM INDEX
-  std::string using_class;     // USING 'class'
+  bool custom = false;               // CREATE CUSTOM INDEX
+  std::string using_class;           // USING 'class'
   std::vector<Property> properties;  // WITH OPTIONS = {...} is the property "options"
 };
 
@@ -263,8 +264,8 @@ struct InsertStatement {
   QualifiedName table;
   std::vector<std::string> columns;  // empty for INSERT JSON
   std::vector<TermPtr> values;
-  TermPtr json;                      // INSERT JSON '...' (string or marker); null otherwise
-  bool json_default_unset = false;   // DEFAULT UNSET (default is DEFAULT NULL)
+  TermPtr json;                     // INSERT JSON '...' (string or marker); null otherwise
+  bool json_default_unset = false;  // DEFAULT UNSET (default is DEFAULT NULL)
   bool if_not_exists = false;
   UsingClause using_clause;
 };
@@ -317,24 +318,38 @@ struct BatchStatement {
 
 struct DescribeStatement {
   enum class Kind {
-    kCluster, kKeyspaces, kKeyspace, kTables, kTable, kTypes, kType, kFunctions, kFunction,
-    kAggregates, kAggregate, kIndex, kMaterializedView, kSchema, kFullSchema, kName
+    kCluster,
+    kKeyspaces,
+    kKeyspace,
+    kTables,
+    kTable,
+    kTypes,
+    kType,
+    kFunctions,
+    kFunction,
+    kAggregates,
+    kAggregate,
+    kIndex,
+    kMaterializedView,
+    kSchema,
+    kFullSchema,
+    kName
   };
   Kind kind = Kind::kCluster;
   // For the named forms (kName: DESCRIBE <name>, resolved by the executor). kKeyspace puts
   // the keyspace in name.keyspace ("" for DESCRIBE KEYSPACE without a name: the current one).
   QualifiedName name;
-  bool only = false;    // DESCRIBE ONLY KEYSPACE
+  bool only = false;  // DESCRIBE ONLY KEYSPACE
   bool with_internals = false;
 };
 
-using Statement = std::variant<UseStatement, CreateKeyspaceStatement, AlterKeyspaceStatement,
-                               DropKeyspaceStatement, CreateTableStatement, AlterTableStatement,
-                               DropTableStatement, TruncateStatement, CreateTypeStatement,
-                               AlterTypeStatement, DropTypeStatement, CreateIndexStatement,
-                               DropIndexStatement, CreateViewStatement, DropViewStatement,
-                               AlterViewStatement, InsertStatement, UpdateStatement,
-                               DeleteStatement, SelectStatement, BatchStatement, DescribeStatement>;
+using Statement =
+    std::variant<UseStatement, CreateKeyspaceStatement, AlterKeyspaceStatement, DropKeyspaceStatement,
+                 CreateTableStatement, AlterTableStatement, DropTableStatement, TruncateStatement,
+                 CreateTypeStatement, AlterTypeStatement, DropTypeStatement, CreateIndexStatement,
+                 DropIndexStatement, CreateViewStatement, DropViewStatement, AlterViewStatement,
+                 InsertStatement, UpdateStatement, DeleteStatement, SelectStatement, BatchStatement,
+                 DescribeStatement>;
 
 struct ParsedStatement {
   Statement statement;

@@ -30,7 +30,8 @@ std::map<std::string, std::string> validate_replication(std::map<std::string, st
   it->second = cls;
   auto check_rf = [](const std::string& key, const std::string& v) {
     if (v.empty() || v.find_first_not_of("0123456789") != std::string::npos) {
-      if (!v.empty() && v[0] == '-') throw config_error("Replication factor must be non-negative; found " + v);
+      if (!v.empty() && v[0] == '-')
+        throw config_error("Replication factor must be non-negative; found " + v);
       throw config_error("Replication factor must be numeric; found " + v + " for " + key);
     }
   };
@@ -53,7 +54,8 @@ std::map<std::string, std::string> validate_replication(std::map<std::string, st
   return r;
 }
 
-void apply_keyspace_properties(KeyspaceDef& ks, const std::vector<Property>& props, bool require_replication) {
+void apply_keyspace_properties(KeyspaceDef& ks, const std::vector<Property>& props,
+                               bool require_replication) {
   bool has_replication = false;
   for (const auto& p : props) {
     if (p.name == "replication") {
@@ -92,11 +94,13 @@ void check_not_system(const std::string& ks) {
 
 void check_name(const std::string& name, const char* what) {
   if (name.empty() || name.size() > 48) {
-    throw_invalid(std::string(what) + " names shouldn't be more than 48 characters long (got \"" + name + "\")");
+    throw_invalid(std::string(what) + " names shouldn't be more than 48 characters long (got \"" + name +
+                  "\")");
   }
   for (char c : name) {
     if (!std::isalnum(static_cast<unsigned char>(c)) && c != '_') {
-      throw_invalid(std::string(what) + " name must not be empty, more than 48 characters long, or contain non-" +
+      throw_invalid(std::string(what) +
+                    " name must not be empty, more than 48 characters long, or contain non-" +
                     "alphanumeric-underscore characters (got \"" + name + "\")");
     }
   }
@@ -123,7 +127,8 @@ ResultMessage create_keyspace(const CreateKeyspaceStatement& s, ExecContext& ctx
     return fx;
   });
   if (!created) return VoidResult{};
-  return announce(ctx, change_for(SchemaChange::Change::kCreated, SchemaChange::Target::kKeyspace, s.keyspace));
+  return announce(ctx,
+                  change_for(SchemaChange::Change::kCreated, SchemaChange::Target::kKeyspace, s.keyspace));
 }
 
 ResultMessage alter_keyspace(const AlterKeyspaceStatement& s, ExecContext& ctx) {
@@ -144,7 +149,8 @@ ResultMessage alter_keyspace(const AlterKeyspaceStatement& s, ExecContext& ctx) 
     return fx;
   });
   if (!altered) return VoidResult{};
-  return announce(ctx, change_for(SchemaChange::Change::kUpdated, SchemaChange::Target::kKeyspace, s.keyspace));
+  return announce(ctx,
+                  change_for(SchemaChange::Change::kUpdated, SchemaChange::Target::kKeyspace, s.keyspace));
 }
 
 ResultMessage drop_keyspace(const DropKeyspaceStatement& s, ExecContext& ctx) {
@@ -165,10 +171,12 @@ ResultMessage drop_keyspace(const DropKeyspaceStatement& s, ExecContext& ctx) {
   });
   if (!dropped) return VoidResult{};
   if (ctx.state.keyspace == s.keyspace) ctx.state.keyspace.clear();
-  return announce(ctx, change_for(SchemaChange::Change::kDropped, SchemaChange::Target::kKeyspace, s.keyspace));
+  return announce(ctx,
+                  change_for(SchemaChange::Change::kDropped, SchemaChange::Target::kKeyspace, s.keyspace));
 }
 
-std::shared_ptr<TableDef> build_table(const CreateTableStatement& s, const std::string& ks, ExecContext& ctx) {
+std::shared_ptr<TableDef> build_table(const CreateTableStatement& s, const std::string& ks,
+                                      ExecContext& ctx) {
   auto t = std::make_shared<TableDef>();
   t->keyspace = ks;
   t->name = s.table.name;
@@ -176,7 +184,8 @@ std::shared_ptr<TableDef> build_table(const CreateTableStatement& s, const std::
   std::map<std::string, const ColumnDefinition*> defs;
   std::vector<std::string> pk = s.partition_key, ck = s.clustering_key;
   for (const auto& c : s.columns) {
-    if (defs.count(c.name)) throw_invalid("Duplicate column '" + c.name + "' declaration for table '" + ks + "." + t->name + "'");
+    if (defs.count(c.name))
+      throw_invalid("Duplicate column '" + c.name + "' declaration for table '" + ks + "." + t->name + "'");
     defs[c.name] = &c;
     if (c.is_primary_key && !(pk.size() == 1 && pk[0] == c.name)) {
       if (!pk.empty()) throw_invalid("Multiple PRIMARY KEY specifications for table '" + t->name + "'");
@@ -187,21 +196,26 @@ std::shared_ptr<TableDef> build_table(const CreateTableStatement& s, const std::
   std::set<std::string> key_names;
   auto typed = [&](const std::string& name) -> DataType {
     auto it = defs.find(name);
-    if (it == defs.end()) throw_invalid("Unknown column '" + name + "' referenced in PRIMARY KEY for table '" + t->name + "'");
+    if (it == defs.end())
+      throw_invalid("Unknown column '" + name + "' referenced in PRIMARY KEY for table '" + t->name + "'");
     if (!key_names.insert(name).second) throw_invalid("Duplicate column '" + name + "' in PRIMARY KEY");
-    if (it->second->is_static) throw_invalid("Static column '" + name + "' cannot be part of the PRIMARY KEY");
+    if (it->second->is_static)
+      throw_invalid("Static column '" + name + "' cannot be part of the PRIMARY KEY");
     DataType type = DataType::parse(it->second->type);
     if (type.is_multi_cell()) {
-      throw_invalid("Invalid non-frozen collection type " + type.cql_name() + " for PRIMARY KEY component " + name);
+      throw_invalid("Invalid non-frozen collection type " + type.cql_name() + " for PRIMARY KEY component " +
+                    name);
     }
     if (type.kind() == common::TypeKind::kDuration) {
       throw_invalid("duration type is not supported for PRIMARY KEY column '" + name + "'");
     }
-    if (type.is_counter()) throw_invalid("counter type is not supported for PRIMARY KEY column '" + name + "'");
+    if (type.is_counter())
+      throw_invalid("counter type is not supported for PRIMARY KEY column '" + name + "'");
     return type;
   };
   for (size_t i = 0; i < pk.size(); ++i) {
-    t->columns.push_back(ColumnDef{pk[i], typed(pk[i]), ColumnKind::kPartitionKey, static_cast<int>(i), false, 0});
+    t->columns.push_back(
+        ColumnDef{pk[i], typed(pk[i]), ColumnKind::kPartitionKey, static_cast<int>(i), false, 0});
   }
   std::map<std::string, bool> order;
   for (size_t i = 0; i < s.clustering_order.size(); ++i) {
@@ -210,12 +224,14 @@ std::shared_ptr<TableDef> build_table(const CreateTableStatement& s, const std::
       throw_invalid("Only clustering key columns can be defined in CLUSTERING ORDER directive: " + name);
     }
     if (i >= ck.size() || ck[i] != name) {
-      throw_invalid("The order of columns in the CLUSTERING ORDER directive must match that of the clustering columns");
+      throw_invalid(
+          "The order of columns in the CLUSTERING ORDER directive must match that of the clustering columns");
     }
     order[name] = desc;
   }
   for (size_t i = 0; i < ck.size(); ++i) {
-    t->columns.push_back(ColumnDef{ck[i], typed(ck[i]), ColumnKind::kClustering, static_cast<int>(i), order[ck[i]], 0});
+    t->columns.push_back(
+        ColumnDef{ck[i], typed(ck[i]), ColumnKind::kClustering, static_cast<int>(i), order[ck[i]], 0});
   }
   std::vector<ColumnDef> statics, regulars;
   bool has_counter = false, has_non_counter = false;
@@ -231,9 +247,11 @@ std::shared_ptr<TableDef> build_table(const CreateTableStatement& s, const std::
       throw_invalid("Static columns are not allowed in tables with no clustering columns");
     }
     (c.is_static ? statics : regulars)
-        .push_back(ColumnDef{c.name, type, c.is_static ? ColumnKind::kStatic : ColumnKind::kRegular, -1, false, 0});
+        .push_back(
+            ColumnDef{c.name, type, c.is_static ? ColumnKind::kStatic : ColumnKind::kRegular, -1, false, 0});
   }
-  if (has_counter && has_non_counter) throw_invalid("Cannot mix counter and non counter columns in the same table");
+  if (has_counter && has_non_counter)
+    throw_invalid("Cannot mix counter and non counter columns in the same table");
   if (has_counter) throw_invalid("counter columns are not supported yet");
   auto by_name = [](const ColumnDef& a, const ColumnDef& b) { return a.name < b.name; };
   std::sort(statics.begin(), statics.end(), by_name);
@@ -273,7 +291,8 @@ ResultMessage create_table(const CreateTableStatement& s, ExecContext& ctx) {
     return fx;
   });
   if (!created) return VoidResult{};
-  return announce(ctx, change_for(SchemaChange::Change::kCreated, SchemaChange::Target::kTable, ks, table->name));
+  return announce(ctx,
+                  change_for(SchemaChange::Change::kCreated, SchemaChange::Target::kTable, ks, table->name));
 }
 
 ResultMessage drop_table(const DropTableStatement& s, ExecContext& ctx) {
@@ -301,7 +320,8 @@ ResultMessage drop_table(const DropTableStatement& s, ExecContext& ctx) {
     return fx;
   });
   if (!dropped) return VoidResult{};
-  return announce(ctx, change_for(SchemaChange::Change::kDropped, SchemaChange::Target::kTable, ks, s.table.name));
+  return announce(ctx,
+                  change_for(SchemaChange::Change::kDropped, SchemaChange::Target::kTable, ks, s.table.name));
 }
 
 ResultMessage truncate_table(const TruncateStatement& s, ExecContext& ctx) {
@@ -320,7 +340,8 @@ ResultMessage truncate_table(const TruncateStatement& s, ExecContext& ctx) {
 
 ResultMessage execute_ddl(const Statement& stmt, ExecContext& ctx) {
   if (auto* s = std::get_if<UseStatement>(&stmt)) {
-    if (!ctx.schema->find_keyspace(s->keyspace)) throw_invalid("Keyspace '" + s->keyspace + "' does not exist");
+    if (!ctx.schema->find_keyspace(s->keyspace))
+      throw_invalid("Keyspace '" + s->keyspace + "' does not exist");
     ctx.state.keyspace = s->keyspace;
     return SetKeyspaceResult{s->keyspace};
   }

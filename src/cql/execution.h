@@ -41,6 +41,10 @@ struct Prepared {
 
 // One execution of a statement.
 struct ExecContext {
+  ExecContext(Services& s, std::shared_ptr<const schema::Schema> snapshot, const QueryOptions& o,
+              ClientState& st)
+      : svc(s), schema(std::move(snapshot)), options(o), state(st) {}
+
   Services& svc;
   std::shared_ptr<const schema::Schema> schema;
   const QueryOptions& options;
@@ -56,7 +60,7 @@ std::string resolve_keyspace(const std::string& qualifier, const ExecContext& ct
 std::string resolve_keyspace(const std::string& qualifier, const std::string& session_keyspace);
 // Looks up a table; throws kInvalid "table ks.t does not exist" / keyspace errors.
 std::shared_ptr<const schema::TableDef> find_table(const schema::Schema& s, const std::string& ks,
-                                                    const std::string& name);
+                                                   const std::string& name);
 
 // The value of a term for a receiver of type `type`.
 struct TermValue {
@@ -74,8 +78,8 @@ TermValue evaluate_term(const Term& term, const common::DataType& type, const st
 common::Bytes evaluate_required(const Term& term, const common::DataType& type, const std::string& receiver,
                                 const ExecContext& ctx);
 // Evaluates an int-valued term such as LIMIT, TTL; nullopt when unset.
-std::optional<int64_t> evaluate_integer(const TermPtr& term, const common::DataType& type, const std::string& receiver,
-                                        const ExecContext& ctx);
+std::optional<int64_t> evaluate_integer(const TermPtr& term, const common::DataType& type,
+                                        const std::string& receiver, const ExecContext& ctx);
 
 // Records the bind specs of the markers inside `term` for a receiver.
 void collect_bind_specs(const Term& term, const ColumnSpec& receiver, std::vector<ColumnSpec>& specs);

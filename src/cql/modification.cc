@@ -33,7 +33,8 @@ WriteAttrs write_attrs(const UsingClause& u, const TableDef& t, const ExecContex
   WriteAttrs a;
   a.now = ctx.now;
   a.timestamp = ctx.timestamp;
-  if (auto ts = evaluate_integer(u.timestamp, DataType::native(common::TypeKind::kBigint), "[timestamp]", ctx)) {
+  if (auto ts =
+          evaluate_integer(u.timestamp, DataType::native(common::TypeKind::kBigint), "[timestamp]", ctx)) {
     if (*ts == INT64_MIN) throw_invalid("Invalid timestamp value: " + std::to_string(*ts));
     a.timestamp = *ts;
   }
@@ -42,7 +43,9 @@ WriteAttrs write_attrs(const UsingClause& u, const TableDef& t, const ExecContex
     if (!allow_ttl) throw_invalid("Cannot provide custom TTL for DELETE statement");
     if (auto ttl = evaluate_integer(u.ttl, DataType::native(common::TypeKind::kInt), "[ttl]", ctx)) {
       if (*ttl < 0) throw_invalid("A TTL must be greater or equal to 0, but was " + std::to_string(*ttl));
-      if (*ttl > kMaxTtl) throw_invalid("ttl is too large. requested (" + std::to_string(*ttl) + ") maximum (" + std::to_string(kMaxTtl) + ")");
+      if (*ttl > kMaxTtl)
+        throw_invalid("ttl is too large. requested (" + std::to_string(*ttl) + ") maximum (" +
+                      std::to_string(kMaxTtl) + ")");
       a.ttl = static_cast<int32_t>(*ttl);
     }
   }
@@ -74,12 +77,15 @@ Cell tombstone_cell(const ColumnDef& c, const WriteAttrs& a) {
 void check_key(const Bytes& key, const std::string& column) {
   if (key.empty()) throw_invalid("Key may not be empty");
   if (key.size() > kMaxKeyLength) {
-    throw_invalid("Key length of " + std::to_string(key.size()) + " is longer than maximum of " + std::to_string(kMaxKeyLength));
+    throw_invalid("Key length of " + std::to_string(key.size()) + " is longer than maximum of " +
+                  std::to_string(kMaxKeyLength));
   }
 }
 
 void check_writable(const TableDef& t) {
-  if (t.is_virtual) throw common::CqlError(common::ErrorCode::kUnauthorized, t.keyspace + " keyspace is not user-modifiable.");
+  if (t.is_virtual)
+    throw common::CqlError(common::ErrorCode::kUnauthorized,
+                           t.keyspace + " keyspace is not user-modifiable.");
 }
 
 void reject_conditions(bool has_conditions) {
@@ -99,7 +105,8 @@ PartitionWrite& partition_for(std::vector<PartitionWrite>& writes, const TableDe
 }
 
 void sort_cells(std::vector<Cell>& cells) {
-  std::sort(cells.begin(), cells.end(), [](const Cell& a, const Cell& b) { return a.column_id < b.column_id; });
+  std::sort(cells.begin(), cells.end(),
+            [](const Cell& a, const Cell& b) { return a.column_id < b.column_id; });
 }
 
 void build_insert(const InsertStatement& s, ExecContext& ctx, std::vector<PartitionWrite>& writes) {
@@ -122,27 +129,32 @@ void build_insert(const InsertStatement& s, ExecContext& ctx, std::vector<Partit
     if (!seen.insert(c->name).second) throw_invalid("Multiple definitions found for column " + c->name);
     TermValue v = evaluate_term(*s.values[i], c->type, c->name, ctx);
     if (c->kind == ColumnKind::kPartitionKey || c->kind == ColumnKind::kClustering) {
-      if (v.kind == TermValue::Kind::kNull) throw_invalid("Invalid null value in condition for column " + c->name);
+      if (v.kind == TermValue::Kind::kNull)
+        throw_invalid("Invalid null value in condition for column " + c->name);
       if (v.kind == TermValue::Kind::kUnset) throw_invalid("Invalid unset value for column " + c->name);
       (c->kind == ColumnKind::kPartitionKey ? pk_vals : ck_vals)[c->position] = v.bytes;
       continue;
     }
     if (v.kind == TermValue::Kind::kUnset) continue;
     RowWrite& target = c->kind == ColumnKind::kStatic ? static_row : row;
-    target.fragment.cells.push_back(v.is_value() ? live_cell(*c, std::move(v.bytes), attrs) : tombstone_cell(*c, attrs));
+    target.fragment.cells.push_back(v.is_value() ? live_cell(*c, std::move(v.bytes), attrs)
+                                                 : tombstone_cell(*c, attrs));
   }
   std::vector<Bytes> pk_components;
   std::string missing;
   for (size_t i = 0; i < pk.size(); ++i) {
-    if (!pk_vals[i]) missing += (missing.empty() ? "" : ", ") + pk[i]->name;
-    else pk_components.push_back(*pk_vals[i]);
+    if (!pk_vals[i])
+      missing += (missing.empty() ? "" : ", ") + pk[i]->name;
+    else
+      pk_components.push_back(*pk_vals[i]);
   }
   if (!missing.empty()) throw_invalid("Some partition key parts are missing: " + missing);
   bool only_static = row.fragment.cells.empty() && !static_row.fragment.cells.empty();
   for (size_t i = 0; i < ck.size(); ++i) {
     if (!ck_vals[i]) missing += (missing.empty() ? "" : ", ") + ck[i]->name;
   }
-  if (!missing.empty() && !(only_static && std::none_of(ck_vals.begin(), ck_vals.end(), [](auto& v) { return v.has_value(); }))) {
+  if (!missing.empty() &&
+      !(only_static && std::none_of(ck_vals.begin(), ck_vals.end(), [](auto& v) { return v.has_value(); }))) {
     throw_invalid("Some clustering keys are missing: " + missing);
   }
   Bytes key = make_partition_key(pk_components);
@@ -190,11 +202,14 @@ void build_update(const UpdateStatement& s, ExecContext& ctx, std::vector<Partit
     auto& target = c->kind == ColumnKind::kStatic ? static_cells : cells;
     target.push_back(v.is_value() ? live_cell(*c, std::move(v.bytes), attrs) : tombstone_cell(*c, attrs));
   }
-  WhereAnalysis w = analyze_where(s.where, *table, ctx, only_static ? WhereUse::kDelete : WhereUse::kUpdate, false);
+  WhereAnalysis w =
+      analyze_where(s.where, *table, ctx, only_static ? WhereUse::kDelete : WhereUse::kUpdate, false);
   if (only_static && (!w.ck_values.empty() || w.ck_lower || w.ck_upper)) {
-    throw_invalid("Invalid restrictions on clustering columns since the UPDATE statement modifies only static columns");
+    throw_invalid(
+        "Invalid restrictions on clustering columns since the UPDATE statement modifies only static columns");
   }
-  if (w.ck_lower || w.ck_upper) throw_invalid("Slice restrictions are not supported on the clustering columns in UPDATE statements");
+  if (w.ck_lower || w.ck_upper)
+    throw_invalid("Slice restrictions are not supported on the clustering columns in UPDATE statements");
   sort_cells(cells);
   sort_cells(static_cells);
   for (const Bytes& key : selected_partition_keys(w)) {
@@ -230,7 +245,8 @@ void build_delete(const DeleteStatement& s, ExecContext& ctx, std::vector<Partit
     if (c->kind == ColumnKind::kPartitionKey || c->kind == ColumnKind::kClustering) {
       throw_invalid("Invalid identifier " + c->name + " for deletion (should not be a PRIMARY KEY part)");
     }
-    if (t.element || !t.field.empty()) throw_invalid("Deleting collection elements or fields is not supported yet");
+    if (t.element || !t.field.empty())
+      throw_invalid("Deleting collection elements or fields is not supported yet");
     (c->kind == ColumnKind::kStatic ? static_cells : cells).push_back(tombstone_cell(*c, attrs));
   }
   sort_cells(cells);
@@ -239,7 +255,8 @@ void build_delete(const DeleteStatement& s, ExecContext& ctx, std::vector<Partit
   if (!s.targets.empty() && !cells.empty() && !w.ck_complete) {
     std::string missing;
     auto ck = table->clustering_key();
-    for (size_t j = w.ck_values.size(); j < ck.size(); ++j) missing += (missing.empty() ? "" : ", ") + ck[j]->name;
+    for (size_t j = w.ck_values.size(); j < ck.size(); ++j)
+      missing += (missing.empty() ? "" : ", ") + ck[j]->name;
     throw_invalid("Some clustering keys are missing: " + missing);
   }
   if (s.targets.empty() && ck_restricted && !w.ck_complete) {
@@ -279,7 +296,8 @@ void build_delete(const DeleteStatement& s, ExecContext& ctx, std::vector<Partit
 
 }  // namespace
 
-void build_modification(const ModificationStatement& stmt, ExecContext& ctx, std::vector<PartitionWrite>& writes) {
+void build_modification(const ModificationStatement& stmt, ExecContext& ctx,
+                        std::vector<PartitionWrite>& writes) {
   std::visit(
       [&](const auto& s) {
         using T = std::decay_t<decltype(s)>;
@@ -291,7 +309,8 @@ void build_modification(const ModificationStatement& stmt, ExecContext& ctx, std
 }
 
 ResultMessage execute_modification(const ModificationStatement& stmt, ExecContext& ctx) {
-  if (ctx.consistency == coordinator::Consistency::kSerial || ctx.consistency == coordinator::Consistency::kLocalSerial) {
+  if (ctx.consistency == coordinator::Consistency::kSerial ||
+      ctx.consistency == coordinator::Consistency::kLocalSerial) {
     throw_invalid("You must use conditional updates for serializable writes");
   }
   std::vector<PartitionWrite> writes;

@@ -16,8 +16,8 @@
 namespace krill::cql {
 
 struct ParserLimits {
-  int max_nesting = 64;          // nesting of collection literals, tuples, function calls, types
-  int max_where_relations = 100; // relations in one WHERE clause
+  int max_nesting = 64;           // nesting of collection literals, tuples, function calls, types
+  int max_where_relations = 100;  // relations in one WHERE clause
   int max_batch_statements = 65535;
 };
 

@@ -31,7 +31,8 @@ class Describer {
   }
 
   void finish() {
-    if (p_.bind_specs.size() < static_cast<size_t>(p_.parsed.bind_count)) p_.bind_specs.resize(p_.parsed.bind_count);
+    if (p_.bind_specs.size() < static_cast<size_t>(p_.parsed.bind_count))
+      p_.bind_specs.resize(p_.parsed.bind_count);
     for (auto& spec : p_.bind_specs) {
       if (!spec.type.valid()) spec.type = DataType::native(TypeKind::kBlob);
     }
@@ -67,7 +68,8 @@ class Describer {
       collect_bind_specs(*u.timestamp, s, p_.bind_specs);
     }
     if (u.ttl) {
-      ColumnSpec s{table_ ? table_->keyspace : "", table_ ? table_->name : "", "[ttl]", DataType::native(TypeKind::kInt)};
+      ColumnSpec s{table_ ? table_->keyspace : "", table_ ? table_->name : "", "[ttl]",
+                   DataType::native(TypeKind::kInt)};
       collect_bind_specs(*u.ttl, s, p_.bind_specs);
     }
   }

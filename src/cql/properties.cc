@@ -27,7 +27,8 @@ std::string scalar_text(const Term& t, const std::string& name) {
 }  // namespace
 
 std::map<std::string, std::string> property_map(const Property& p) {
-  if (!p.value || (p.value->kind != Term::Kind::kMap && !(p.value->kind == Term::Kind::kSet && p.value->elements.empty()))) {
+  if (!p.value || (p.value->kind != Term::Kind::kMap &&
+                   !(p.value->kind == Term::Kind::kSet && p.value->elements.empty()))) {
     throw CqlError(ErrorCode::kSyntaxError, "Invalid value for property '" + p.name + "': expected a map");
   }
   std::map<std::string, std::string> m;
@@ -82,23 +83,32 @@ void apply_table_properties(schema::TableParams& t, const std::vector<Property>&
       t.comment = property_string(p);
     } else if (n == "gc_grace_seconds") {
       t.gc_grace_seconds = property_int(p);
-      if (t.gc_grace_seconds < 0) throw config("gc_grace_seconds must be greater than or equal to 0 (got " + std::to_string(t.gc_grace_seconds) + ")");
+      if (t.gc_grace_seconds < 0)
+        throw config("gc_grace_seconds must be greater than or equal to 0 (got " +
+                     std::to_string(t.gc_grace_seconds) + ")");
     } else if (n == "default_time_to_live") {
       t.default_time_to_live = property_int(p);
-      if (t.default_time_to_live < 0) throw config("default_time_to_live must be greater than or equal to 0 (got " + std::to_string(t.default_time_to_live) + ")");
-      if (t.default_time_to_live > 630720000) throw config("default_time_to_live must be less than or equal to 630720000 (got " + std::to_string(t.default_time_to_live) + ")");
+      if (t.default_time_to_live < 0)
+        throw config("default_time_to_live must be greater than or equal to 0 (got " +
+                     std::to_string(t.default_time_to_live) + ")");
+      if (t.default_time_to_live > 630720000)
+        throw config("default_time_to_live must be less than or equal to 630720000 (got " +
+                     std::to_string(t.default_time_to_live) + ")");
     } else if (n == "bloom_filter_fp_chance") {
       t.bloom_filter_fp_chance = property_double(p);
-      if (t.bloom_filter_fp_chance <= 0 || t.bloom_filter_fp_chance > 1) throw config("bloom_filter_fp_chance must be larger than 0 and less than or equal to 1.0");
+      if (t.bloom_filter_fp_chance <= 0 || t.bloom_filter_fp_chance > 1)
+        throw config("bloom_filter_fp_chance must be larger than 0 and less than or equal to 1.0");
     } else if (n == "crc_check_chance") {
       t.crc_check_chance = property_double(p);
-      if (t.crc_check_chance < 0 || t.crc_check_chance > 1) throw config("crc_check_chance should be between 0.0 and 1.0");
+      if (t.crc_check_chance < 0 || t.crc_check_chance > 1)
+        throw config("crc_check_chance should be between 0.0 and 1.0");
     } else if (n == "caching") {
       t.caching = property_map(p);
     } else if (n == "compaction") {
       auto m = property_map(p);
       if (!m.count("class")) throw config("Missing sub-option 'class' for the 'compaction' option.");
-      if (m["class"].find('.') == std::string::npos) m["class"] = "org.apache.cassandra.db.compaction." + m["class"];
+      if (m["class"].find('.') == std::string::npos)
+        m["class"] = "org.apache.cassandra.db.compaction." + m["class"];
       t.compaction = m;
     } else if (n == "compression") {
       auto m = property_map(p);

@@ -64,7 +64,8 @@ Bytes statement_id(const std::string& keyspace, std::string_view query) {
 
 bool is_ddl(const Statement& s) {
   return std::holds_alternative<UseStatement>(s) || std::holds_alternative<CreateKeyspaceStatement>(s) ||
-         std::holds_alternative<AlterKeyspaceStatement>(s) || std::holds_alternative<DropKeyspaceStatement>(s) ||
+         std::holds_alternative<AlterKeyspaceStatement>(s) ||
+         std::holds_alternative<DropKeyspaceStatement>(s) ||
          std::holds_alternative<CreateTableStatement>(s) || std::holds_alternative<DropTableStatement>(s) ||
          std::holds_alternative<TruncateStatement>(s);
 }
@@ -104,8 +105,8 @@ struct QueryProcessor::Impl {
 
   ResultMessage run_batch_statement(const BatchStatement& b, ExecContext& ctx) {
     check_batch_type(static_cast<uint8_t>(b.type));
-    if (auto ts = evaluate_integer(b.using_clause.timestamp, common::DataType::native(common::TypeKind::kBigint),
-                                   "[timestamp]", ctx)) {
+    if (auto ts = evaluate_integer(b.using_clause.timestamp,
+                                   common::DataType::native(common::TypeKind::kBigint), "[timestamp]", ctx)) {
       ctx.timestamp = *ts;
     }
     std::vector<storage::PartitionWrite> writes;
@@ -168,10 +169,11 @@ ResultMessage QueryProcessor::execute(BytesView id, const QueryOptions& options,
   if (!p) {
     common::ErrorDetail d;
     d.prepared_id = Bytes(id);
-    throw CqlError(ErrorCode::kUnprepared, "Prepared query with ID " + common::to_hex(id) +
-                                               " not found (either the query was not prepared on this host "
-                                               "(maybe the host has been restarted?) or you have prepared too "
-                                               "many queries and it has been evicted from the internal cache)",
+    throw CqlError(ErrorCode::kUnprepared,
+                   "Prepared query with ID " + common::to_hex(id) +
+                       " not found (either the query was not prepared on this host "
+                       "(maybe the host has been restarted?) or you have prepared too "
+                       "many queries and it has been evicted from the internal cache)",
                    d);
   }
   if (options.values.size() != static_cast<size_t>(p->parsed.bind_count)) {
@@ -183,8 +185,8 @@ ResultMessage QueryProcessor::execute(BytesView id, const QueryOptions& options,
   return impl_->run(p->parsed, ctx);
 }
 
-ResultMessage QueryProcessor::batch(const std::vector<BatchChildRequest>& children, const BatchRequestOptions& options,
-                                    ClientState& state) {
+ResultMessage QueryProcessor::batch(const std::vector<BatchChildRequest>& children,
+                                    const BatchRequestOptions& options, ClientState& state) {
   Impl::check_batch_type(options.type);
   QueryOptions base;
   base.consistency = options.consistency;
@@ -206,7 +208,8 @@ ResultMessage QueryProcessor::batch(const std::vector<BatchChildRequest>& childr
       if (!p) {
         common::ErrorDetail d;
         d.prepared_id = child.id;
-        throw CqlError(ErrorCode::kUnprepared, "Prepared query with ID " + common::to_hex(child.id) + " not found", d);
+        throw CqlError(ErrorCode::kUnprepared,
+                       "Prepared query with ID " + common::to_hex(child.id) + " not found", d);
       }
       ps = &p->parsed;
       prepared_ks = p->keyspace;
@@ -216,10 +219,14 @@ ResultMessage QueryProcessor::batch(const std::vector<BatchChildRequest>& childr
     }
     const Statement& st = ps->statement;
     ModificationStatement m;
-    if (auto* s = std::get_if<InsertStatement>(&st)) m = *s;
-    else if (auto* s = std::get_if<UpdateStatement>(&st)) m = *s;
-    else if (auto* s = std::get_if<DeleteStatement>(&st)) m = *s;
-    else throw_invalid("Invalid statement in batch: only UPDATE, INSERT and DELETE statements are allowed.");
+    if (auto* s = std::get_if<InsertStatement>(&st))
+      m = *s;
+    else if (auto* s = std::get_if<UpdateStatement>(&st))
+      m = *s;
+    else if (auto* s = std::get_if<DeleteStatement>(&st))
+      m = *s;
+    else
+      throw_invalid("Invalid statement in batch: only UPDATE, INSERT and DELETE statements are allowed.");
     if (child.values.size() != static_cast<size_t>(ps->bind_count)) {
       throw_invalid("There were " + std::to_string(ps->bind_count) + " markers(?) in CQL but " +
                     std::to_string(child.values.size()) + " bound variables");

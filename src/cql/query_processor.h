@@ -79,8 +79,9 @@ struct ProcessorLimits {
 
 class QueryProcessor {
  public:
-  QueryProcessor(schema::SchemaManager& schema, coordinator::Coordinator& coordinator, const schema::NodeInfo& node,
-                 common::UuidGenerator& uuids, EventSink* events, ProcessorLimits limits);
+  QueryProcessor(schema::SchemaManager& schema, coordinator::Coordinator& coordinator,
+                 const schema::NodeInfo& node, common::UuidGenerator& uuids, EventSink* events,
+                 ProcessorLimits limits);
   ~QueryProcessor();
 
   ResultMessage query(std::string_view cql, const QueryOptions& options, ClientState& state);

@@ -41,8 +41,8 @@ struct SetKeyspaceResult {
 
 struct PreparedResult {
   common::Bytes id;
-  std::vector<ColumnSpec> bind_columns;  // variables metadata
-  std::vector<uint16_t> pk_indexes;      // bind positions of the partition key columns, in key order
+  std::vector<ColumnSpec> bind_columns;    // variables metadata
+  std::vector<uint16_t> pk_indexes;        // bind positions of the partition key columns, in key order
   std::vector<ColumnSpec> result_columns;  // empty for non-SELECT
 };
 
@@ -53,14 +53,15 @@ struct SchemaChange {
   Change change = Change::kCreated;
   Target target = Target::kKeyspace;
   std::string keyspace;
-  std::string name;                     // table/type/function name; "" for keyspace
-  std::vector<std::string> arg_types;   // functions/aggregates
+  std::string name;                    // table/type/function name; "" for keyspace
+  std::vector<std::string> arg_types;  // functions/aggregates
 };
 
 struct SchemaChangeResult {
   SchemaChange change;
 };
 
-using ResultMessage = std::variant<VoidResult, RowsResult, SetKeyspaceResult, PreparedResult, SchemaChangeResult>;
+using ResultMessage =
+    std::variant<VoidResult, RowsResult, SetKeyspaceResult, PreparedResult, SchemaChangeResult>;
 
 }  // namespace krill::cql

@@ -47,7 +47,9 @@ Bytes encode_paging_state(const PagingState& s) {
 }
 
 PagingState decode_paging_state(const Bytes& b) {
-  auto bad = []() -> CqlError { return CqlError(ErrorCode::kProtocolError, "Invalid value for the paging state"); };
+  auto bad = []() -> CqlError {
+    return CqlError(ErrorCode::kProtocolError, "Invalid value for the paging state");
+  };
   size_t pos = 0;
   auto need = [&](size_t n) {
     if (b.size() - pos < n) throw bad();
@@ -123,7 +125,8 @@ struct SelectPlan {
 
 bool order_reversed(const SelectStatement& s, const TableDef& t, const WhereAnalysis& w) {
   if (s.order_by.empty()) return false;
-  if (!w.pk_complete) throw_invalid("ORDER BY is only supported when the partition key is restricted by an EQ or an IN.");
+  if (!w.pk_complete)
+    throw_invalid("ORDER BY is only supported when the partition key is restricted by an EQ or an IN.");
   auto ck = t.clustering_key();
   std::optional<bool> reversed;
   for (size_t i = 0; i < s.order_by.size(); ++i) {
@@ -131,11 +134,13 @@ bool order_reversed(const SelectStatement& s, const TableDef& t, const WhereAnal
     const schema::ColumnDef* c = t.find_column(name);
     if (!c) throw_invalid("Undefined column name " + name + " in table " + t.keyspace + "." + t.name);
     if (c->kind != ColumnKind::kClustering) {
-      throw_invalid("Order by is currently only supported on the clustered columns of the PRIMARY KEY, got " + name);
+      throw_invalid("Order by is currently only supported on the clustered columns of the PRIMARY KEY, got " +
+                    name);
     }
     if (c->position != static_cast<int>(i)) {
-      throw_invalid("Order by currently only supports the ordering of columns following their declared order in the "
-                    "PRIMARY KEY");
+      throw_invalid(
+          "Order by currently only supports the ordering of columns following their declared order in the "
+          "PRIMARY KEY");
     }
     bool r = desc != c->descending;
     if (reversed && *reversed != r) throw_invalid("Unsupported order by relation");
@@ -145,7 +150,7 @@ bool order_reversed(const SelectStatement& s, const TableDef& t, const WhereAnal
 }
 
 void emit_partition(const storage::PartitionData& pd, const SelectPlan& plan, PageBuilder& page, int32_t now,
-                     std::optional<PagingState>& last, int32_t index, bool allow_static_only) {
+                    std::optional<PagingState>& last, int32_t index, bool allow_static_only) {
   const TableDef& t = *plan.table;
   auto pk = split_partition_key(pd.partition_key, t.partition_key().size());
   const storage::RowFragment* stat = pd.static_row ? &pd.static_row->fragment : nullptr;
@@ -215,8 +220,8 @@ ResultMessage execute_select(const SelectStatement& s, ExecContext& ctx) {
     if (*limit <= 0) throw_invalid("LIMIT must be strictly positive");
     plan.limit = *limit;
   }
-  int64_t page_rows = ctx.options.page_size > 0 ? std::min(ctx.options.page_size, ctx.svc.limits.max_page_size)
-                                                : INT64_MAX;
+  int64_t page_rows =
+      ctx.options.page_size > 0 ? std::min(ctx.options.page_size, ctx.svc.limits.max_page_size) : INT64_MAX;
   if (sel.is_aggregate()) page_rows = INT64_MAX;
   std::optional<PagingState> state;
   if (ctx.options.paging_state && !ctx.options.paging_state->empty() && !sel.is_aggregate()) {
@@ -241,8 +246,9 @@ ResultMessage execute_select(const SelectStatement& s, ExecContext& ctx) {
   if (w.pk_complete) {
     auto keys = selected_partition_keys(w);
     if (!s.order_by.empty() && keys.size() > 1 && ctx.options.page_size > 0) {
-      throw_invalid("Cannot page queries with both ORDER BY and a IN restriction on the partition key; you must "
-                    "either remove the ORDER BY or the IN and sort client side, or disable paging for this query");
+      throw_invalid(
+          "Cannot page queries with both ORDER BY and a IN restriction on the partition key; you must "
+          "either remove the ORDER BY or the IN and sort client side, or disable paging for this query");
     }
     if (w.ck_complete && !t.clustering_key().empty() && selected_clustering_keys(w).empty()) keys.clear();
     size_t start = state ? static_cast<size_t>(state->index) : 0;
@@ -271,10 +277,12 @@ ResultMessage execute_select(const SelectStatement& s, ExecContext& ctx) {
           if (sel.columns()[c].name == s.order_by[k].first) pos.push_back(c);
         }
       }
-      if (pos.size() != s.order_by.size()) throw_invalid("ORDER BY with IN requires the ordered columns to be selected");
+      if (pos.size() != s.order_by.size())
+        throw_invalid("ORDER BY with IN requires the ordered columns to be selected");
       std::stable_sort(page.rows().begin(), page.rows().end(), [&](const Row& a, const Row& b) {
         for (size_t k = 0; k < pos.size(); ++k) {
-          int c = common::compare_values(ck[k]->type, a[pos[k]].value_or(Bytes()), b[pos[k]].value_or(Bytes()));
+          int c =
+              common::compare_values(ck[k]->type, a[pos[k]].value_or(Bytes()), b[pos[k]].value_or(Bytes()));
           if (c != 0) return s.order_by[k].second ? c > 0 : c < 0;
         }
         return false;
@@ -293,7 +301,8 @@ ResultMessage execute_select(const SelectStatement& s, ExecContext& ctx) {
         storage::ReadOptions pro = ro;
         pro.after_clustering = state->clustering;
         pro.row_limit = page.filtering() ? INT64_MAX : page.capacity();
-        auto pd = ctx.svc.coordinator.read_partition(*t.layout, state->partition_key, token, pro, ctx.consistency);
+        auto pd =
+            ctx.svc.coordinator.read_partition(*t.layout, state->partition_key, token, pro, ctx.consistency);
         emit_partition(pd, plan, page, ctx.now, last, 0, false);
         if (page.full()) more = true;  // the partition spans more pages still
       }

@@ -7,8 +7,8 @@ namespace krill::cql {
 
 using common::Bytes;
 using common::DataType;
-using common::TypeKind;
 using common::throw_invalid;
+using common::TypeKind;
 using schema::ColumnDef;
 using schema::ColumnKind;
 
@@ -16,7 +16,8 @@ const storage::Cell* RowView::cell(const ColumnDef& c) const {
   const storage::RowFragment* f = c.kind == ColumnKind::kStatic ? static_row : row;
   if (f == nullptr) return nullptr;
   for (const auto& cell : f->cells) {
-    if (cell.column_id == c.id && cell.path.empty() && !(cell.flags & storage::Cell::kComplexDeletion)) return &cell;
+    if (cell.column_id == c.id && cell.path.empty() && !(cell.flags & storage::Cell::kComplexDeletion))
+      return &cell;
   }
   return nullptr;
 }
@@ -57,7 +58,8 @@ Selection::Selection(const SelectStatement& stmt, const schema::TableDef& table)
   auto column = [&](const Selector& s) -> const ColumnDef* {
     if (s.kind != Selector::Kind::kColumn) throw_invalid("Only column names are supported as arguments here");
     const ColumnDef* c = table.find_column(s.name);
-    if (!c) throw_invalid("Undefined column name " + s.name + " in table " + table.keyspace + "." + table.name);
+    if (!c)
+      throw_invalid("Undefined column name " + s.name + " in table " + table.keyspace + "." + table.name);
     return c;
   };
   for (const Selector& s : stmt.selectors) {
@@ -66,8 +68,9 @@ Selection::Selection(const SelectStatement& stmt, const schema::TableDef& table)
     if (s.kind == Selector::Kind::kColumn) {
       const ColumnDef* c = column(s);
       if (stmt.distinct && c->kind != ColumnKind::kPartitionKey && c->kind != ColumnKind::kStatic) {
-        throw_invalid("SELECT DISTINCT queries must only request partition key columns and/or static columns (not " +
-                      c->name + ")");
+        throw_invalid(
+            "SELECT DISTINCT queries must only request partition key columns and/or static columns (not " +
+            c->name + ")");
       }
       items_.push_back(Item{Kind::kColumn, c});
       spec(s.alias.empty() ? c->name : s.alias, c->type);
@@ -89,7 +92,8 @@ Selection::Selection(const SelectStatement& stmt, const schema::TableDef& table)
       auto pk = table.partition_key();
       if (s.args.size() != pk.size()) throw_invalid("Invalid number of arguments in call to function token");
       for (size_t i = 0; i < pk.size(); ++i) {
-        if (column(s.args[i]) != pk[i]) throw_invalid("token() must be called on the partition key columns, in order");
+        if (column(s.args[i]) != pk[i])
+          throw_invalid("token() must be called on the partition key columns, in order");
       }
       std::string name = "system.token(";
       for (size_t i = 0; i < pk.size(); ++i) name += (i ? ", " : "") + pk[i]->name;

@@ -29,11 +29,12 @@ std::string resolve_keyspace(const std::string& qualifier, const std::string& se
 }
 
 std::string resolve_keyspace(const std::string& qualifier, const ExecContext& ctx) {
-  return resolve_keyspace(qualifier, ctx.prepared_keyspace.empty() ? ctx.state.keyspace : ctx.prepared_keyspace);
+  return resolve_keyspace(qualifier,
+                          ctx.prepared_keyspace.empty() ? ctx.state.keyspace : ctx.prepared_keyspace);
 }
 
 std::shared_ptr<const schema::TableDef> find_table(const schema::Schema& s, const std::string& ks,
-                                                    const std::string& name) {
+                                                   const std::string& name) {
   auto k = s.find_keyspace(ks);
   if (!k) throw_invalid("Keyspace " + ks + " does not exist");
   auto t = k->find_table(name);

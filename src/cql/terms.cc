@@ -8,8 +8,8 @@ namespace krill::cql {
 using common::Bytes;
 using common::BytesView;
 using common::DataType;
-using common::TypeKind;
 using common::throw_invalid;
+using common::TypeKind;
 
 namespace {
 
@@ -51,8 +51,8 @@ Bytes bound_value(const Term& t, const ExecContext& ctx, TermValue::Kind& kind) 
 Bytes literal_value(const Term& t, const DataType& type, const std::string& receiver) {
   TypeKind k = type.kind();
   auto mismatch = [&]() -> Bytes {
-    throw_invalid("Invalid " + std::string(t.kind == Term::Kind::kString ? "STRING" : "constant") + " constant (" +
-                  t.text + ") for \"" + receiver + "\" of type " + type.cql_name());
+    throw_invalid("Invalid " + std::string(t.kind == Term::Kind::kString ? "STRING" : "constant") +
+                  " constant (" + t.text + ") for \"" + receiver + "\" of type " + type.cql_name());
   };
   switch (t.kind) {
     case Term::Kind::kString:
@@ -87,7 +87,8 @@ Bytes literal_value(const Term& t, const DataType& type, const std::string& rece
   }
 }
 
-TermValue call_function(const Term& t, const DataType& type, const std::string& receiver, const ExecContext& ctx) {
+TermValue call_function(const Term& t, const DataType& type, const std::string& receiver,
+                        const ExecContext& ctx) {
   std::string name = t.name;
   for (char& c : name) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
   if (auto dot = name.rfind('.'); dot != std::string::npos) name = name.substr(dot + 1);
@@ -95,8 +96,8 @@ TermValue call_function(const Term& t, const DataType& type, const std::string& 
     for (TypeKind k : kinds) {
       if (type.kind() == k) return;
     }
-    throw_invalid("Type error: " + name + "() returns " + returns + " which cannot be assigned to \"" + receiver +
-                  "\" of type " + type.cql_name());
+    throw_invalid("Type error: " + name + "() returns " + returns + " which cannot be assigned to \"" +
+                  receiver + "\" of type " + type.cql_name());
   };
   auto millis = std::chrono::duration_cast<std::chrono::milliseconds>(
                     std::chrono::system_clock::now().time_since_epoch())
@@ -147,9 +148,10 @@ TermValue collection_literal(const Term& t, const DataType& type, const std::str
       const DataType& et = type.params()[0];
       std::sort(items.begin(), items.end(),
                 [&](const Bytes& a, const Bytes& b) { return common::compare_values(et, a, b) < 0; });
-      items.erase(std::unique(items.begin(), items.end(),
-                              [&](const Bytes& a, const Bytes& b) { return common::compare_values(et, a, b) == 0; }),
-                  items.end());
+      items.erase(
+          std::unique(items.begin(), items.end(),
+                      [&](const Bytes& a, const Bytes& b) { return common::compare_values(et, a, b) == 0; }),
+          items.end());
     }
     if (k == TypeKind::kSet && t.kind == Term::Kind::kList) {
       throw_invalid("Invalid list literal for " + receiver + " of type " + type.cql_name());
@@ -157,26 +159,31 @@ TermValue collection_literal(const Term& t, const DataType& type, const std::str
     out.bytes = common::encode_elements(items);
     return out;
   }
-  if ((t.kind == Term::Kind::kSet || (t.kind == Term::Kind::kMap && t.elements.empty())) && k == TypeKind::kSet) {
+  if ((t.kind == Term::Kind::kSet || (t.kind == Term::Kind::kMap && t.elements.empty())) &&
+      k == TypeKind::kSet) {
     std::vector<Bytes> items;
     for (const auto& e : t.elements) items.push_back(element(e, type.params()[0]));
     const DataType& et = type.params()[0];
     std::sort(items.begin(), items.end(),
               [&](const Bytes& a, const Bytes& b) { return common::compare_values(et, a, b) < 0; });
-    items.erase(std::unique(items.begin(), items.end(),
-                            [&](const Bytes& a, const Bytes& b) { return common::compare_values(et, a, b) == 0; }),
-                items.end());
+    items.erase(
+        std::unique(items.begin(), items.end(),
+                    [&](const Bytes& a, const Bytes& b) { return common::compare_values(et, a, b) == 0; }),
+        items.end());
     out.bytes = common::encode_elements(items);
     return out;
   }
-  if ((t.kind == Term::Kind::kMap || (t.kind == Term::Kind::kSet && t.elements.empty())) && k == TypeKind::kMap) {
+  if ((t.kind == Term::Kind::kMap || (t.kind == Term::Kind::kSet && t.elements.empty())) &&
+      k == TypeKind::kMap) {
     std::vector<std::pair<Bytes, Bytes>> pairs;
     for (size_t i = 0; i + 1 < t.elements.size(); i += 2) {
-      pairs.emplace_back(element(t.elements[i], type.params()[0]), element(t.elements[i + 1], type.params()[1]));
+      pairs.emplace_back(element(t.elements[i], type.params()[0]),
+                         element(t.elements[i + 1], type.params()[1]));
     }
     const DataType& kt = type.params()[0];
-    std::stable_sort(pairs.begin(), pairs.end(),
-                     [&](const auto& a, const auto& b) { return common::compare_values(kt, a.first, b.first) < 0; });
+    std::stable_sort(pairs.begin(), pairs.end(), [&](const auto& a, const auto& b) {
+      return common::compare_values(kt, a.first, b.first) < 0;
+    });
     // Later duplicates win, as in Cassandra.
     std::vector<std::pair<Bytes, Bytes>> unique;
     for (auto& p : pairs) {
@@ -203,13 +210,15 @@ TermValue collection_literal(const Term& t, const DataType& type, const std::str
     out.bytes = common::encode_components(comps);
     return out;
   }
-  if ((t.kind == Term::Kind::kUdt || (t.kind == Term::Kind::kMap && t.elements.empty())) && k == TypeKind::kUdt) {
+  if ((t.kind == Term::Kind::kUdt || (t.kind == Term::Kind::kMap && t.elements.empty())) &&
+      k == TypeKind::kUdt) {
     std::vector<std::optional<Bytes>> comps(type.field_names().size());
     for (size_t i = 0; i < t.field_names.size(); ++i) {
       size_t f = 0;
       while (f < type.field_names().size() && type.field_names()[f] != t.field_names[i]) ++f;
       if (f == type.field_names().size()) {
-        throw_invalid("Unknown field '" + t.field_names[i] + "' in value of user defined type " + type.udt_name());
+        throw_invalid("Unknown field '" + t.field_names[i] + "' in value of user defined type " +
+                      type.udt_name());
       }
       TermValue v = evaluate_term(*t.elements[i], type.params()[f], receiver, ctx);
       if (v.is_value()) comps[f] = v.bytes;
@@ -222,7 +231,8 @@ TermValue collection_literal(const Term& t, const DataType& type, const std::str
 
 }  // namespace
 
-TermValue evaluate_term(const Term& t, const DataType& type, const std::string& receiver, const ExecContext& ctx) {
+TermValue evaluate_term(const Term& t, const DataType& type, const std::string& receiver,
+                        const ExecContext& ctx) {
   TermValue out;
   switch (t.kind) {
     case Term::Kind::kNull:
@@ -256,15 +266,16 @@ TermValue evaluate_term(const Term& t, const DataType& type, const std::string& 
   }
 }
 
-Bytes evaluate_required(const Term& t, const DataType& type, const std::string& receiver, const ExecContext& ctx) {
+Bytes evaluate_required(const Term& t, const DataType& type, const std::string& receiver,
+                        const ExecContext& ctx) {
   TermValue v = evaluate_term(t, type, receiver, ctx);
   if (v.kind == TermValue::Kind::kNull) throw_invalid("Invalid null value for " + receiver);
   if (v.kind == TermValue::Kind::kUnset) throw_invalid("Invalid unset value for " + receiver);
   return v.bytes;
 }
 
-std::optional<int64_t> evaluate_integer(const TermPtr& term, const DataType& type, const std::string& receiver,
-                                        const ExecContext& ctx) {
+std::optional<int64_t> evaluate_integer(const TermPtr& term, const DataType& type,
+                                        const std::string& receiver, const ExecContext& ctx) {
   if (!term) return std::nullopt;
   TermValue v = evaluate_term(*term, type, receiver, ctx);
   if (v.kind == TermValue::Kind::kUnset) return std::nullopt;

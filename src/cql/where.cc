@@ -16,7 +16,8 @@ using schema::ColumnKind;
 namespace {
 
 const char* kFilteringMessage =
-    "Cannot execute this query as it might involve data filtering and thus may have unpredictable performance. "
+    "Cannot execute this query as it might involve data filtering and thus may have unpredictable "
+    "performance. "
     "If you want to execute this query despite the performance unpredictability, use ALLOW FILTERING";
 
 std::vector<Bytes> relation_values(const Relation& r, const ColumnDef& col, const ExecContext& ctx) {
@@ -39,7 +40,8 @@ std::vector<Bytes> relation_values(const Relation& r, const ColumnDef& col, cons
     if (!col.type.is_collection()) throw_invalid("Cannot use CONTAINS on non-collection column " + col.name);
     type = col.type.kind() == common::TypeKind::kMap ? col.type.params()[1] : col.type.params()[0];
   } else if (r.op == Relation::Op::kContainsKey) {
-    if (col.type.kind() != common::TypeKind::kMap) throw_invalid("Cannot use CONTAINS KEY on non-map column " + col.name);
+    if (col.type.kind() != common::TypeKind::kMap)
+      throw_invalid("Cannot use CONTAINS KEY on non-map column " + col.name);
     type = col.type.params()[0];
   }
   out.push_back(evaluate_required(*r.value, type, col.name, ctx));
@@ -64,15 +66,16 @@ std::vector<std::vector<T>> cartesian(const std::vector<std::vector<T>>& sets) {
 }
 
 int64_t token_value(const Relation& r, const ExecContext& ctx) {
-  TermValue v = evaluate_term(*r.value, DataType::native(common::TypeKind::kBigint), "partition key token", ctx);
+  TermValue v =
+      evaluate_term(*r.value, DataType::native(common::TypeKind::kBigint), "partition key token", ctx);
   if (!v.is_value()) throw_invalid("Invalid null value for partition key token");
   return common::decode_bigint(v.bytes);
 }
 
 }  // namespace
 
-WhereAnalysis analyze_where(const std::vector<Relation>& where, const schema::TableDef& table, const ExecContext& ctx,
-                            WhereUse use, bool allow_filtering) {
+WhereAnalysis analyze_where(const std::vector<Relation>& where, const schema::TableDef& table,
+                            const ExecContext& ctx, WhereUse use, bool allow_filtering) {
   WhereAnalysis w;
   auto pk = table.partition_key();
   auto ck = table.clustering_key();
@@ -81,7 +84,8 @@ WhereAnalysis analyze_where(const std::vector<Relation>& where, const schema::Ta
   std::vector<std::optional<Bound>> ck_lo(ck.size()), ck_hi(ck.size());
   for (const Relation& r : where) {
     if (r.token) {
-      if (use != WhereUse::kSelect) throw_invalid("The token function cannot be used in WHERE clauses for UPDATE and DELETE statements");
+      if (use != WhereUse::kSelect)
+        throw_invalid("The token function cannot be used in WHERE clauses for UPDATE and DELETE statements");
       std::vector<std::string> expected;
       for (auto* c : pk) expected.push_back(c->name);
       if (r.columns != expected) {
@@ -94,15 +98,19 @@ WhereAnalysis analyze_where(const std::vector<Relation>& where, const schema::Ta
           w.token_end = t;
           break;
         case Relation::Op::kGt:
-          if (t == INT64_MAX) w.token_empty = true;
-          else w.token_start = std::max(w.token_start.value_or(INT64_MIN), t + 1);
+          if (t == INT64_MAX)
+            w.token_empty = true;
+          else
+            w.token_start = std::max(w.token_start.value_or(INT64_MIN), t + 1);
           break;
         case Relation::Op::kGe:
           w.token_start = std::max(w.token_start.value_or(INT64_MIN), t);
           break;
         case Relation::Op::kLt:
-          if (t == INT64_MIN) w.token_empty = true;
-          else w.token_end = std::min(w.token_end.value_or(INT64_MAX), t - 1);
+          if (t == INT64_MIN)
+            w.token_empty = true;
+          else
+            w.token_end = std::min(w.token_end.value_or(INT64_MAX), t - 1);
           break;
         case Relation::Op::kLe:
           w.token_end = std::min(w.token_end.value_or(INT64_MAX), t);
@@ -116,13 +124,19 @@ WhereAnalysis analyze_where(const std::vector<Relation>& where, const schema::Ta
       throw_invalid("Multi-column relations are not supported yet");
     }
     const ColumnDef* col = table.find_column(r.columns[0]);
-    if (!col) throw_invalid("Undefined column name " + r.columns[0] + " in table " + table.keyspace + "." + table.name);
-    if (r.op == Relation::Op::kIsNotNull) throw_invalid("Unsupported restriction: " + col->name + " IS NOT NULL");
-    if (r.op == Relation::Op::kLike) throw_invalid("LIKE restriction is only supported on properly indexed columns");
+    if (!col)
+      throw_invalid("Undefined column name " + r.columns[0] + " in table " + table.keyspace + "." +
+                    table.name);
+    if (r.op == Relation::Op::kIsNotNull)
+      throw_invalid("Unsupported restriction: " + col->name + " IS NOT NULL");
+    if (r.op == Relation::Op::kLike)
+      throw_invalid("LIKE restriction is only supported on properly indexed columns");
     auto values = relation_values(r, *col, ctx);
     if (col->kind == ColumnKind::kPartitionKey && !table.is_virtual) {
       if (r.op != Relation::Op::kEq && r.op != Relation::Op::kIn) {
-        throw_invalid("Only EQ and IN relation are supported on the partition key (unless you use the token() function)");
+        throw_invalid(
+            "Only EQ and IN relation are supported on the partition key (unless you use the token() "
+            "function)");
       }
       if (pk_vals[col->position]) {
         throw_invalid(col->name + " cannot be restricted by more than one relation if it includes an Equal");
@@ -137,18 +151,21 @@ WhereAnalysis analyze_where(const std::vector<Relation>& where, const schema::Ta
                       r.op == Relation::Op::kGe;
       if (is_eq) {
         if (ck_eq[i] || ck_lo[i] || ck_hi[i]) {
-          throw_invalid(col->name + " cannot be restricted by more than one relation if it includes an Equal");
+          throw_invalid(col->name +
+                        " cannot be restricted by more than one relation if it includes an Equal");
         }
         ck_eq[i] = values;
         continue;
       }
       if (is_range) {
-        if (ck_eq[i]) throw_invalid(col->name + " cannot be restricted by more than one relation if it includes an Equal");
+        if (ck_eq[i])
+          throw_invalid(col->name +
+                        " cannot be restricted by more than one relation if it includes an Equal");
         bool lower = r.op == Relation::Op::kGt || r.op == Relation::Op::kGe;
         auto& slot = lower ? ck_lo[i] : ck_hi[i];
         if (slot) {
-          throw_invalid(std::string("More than one restriction was found for the ") + (lower ? "start" : "end") +
-                        " bound on " + col->name);
+          throw_invalid(std::string("More than one restriction was found for the ") +
+                        (lower ? "start" : "end") + " bound on " + col->name);
         }
         slot = Bound{values[0], r.op == Relation::Op::kGe || r.op == Relation::Op::kLe};
         continue;
@@ -162,11 +179,13 @@ WhereAnalysis analyze_where(const std::vector<Relation>& where, const schema::Ta
   }
 
   // Partition key: all or nothing.
-  size_t pk_restricted = std::count_if(pk_vals.begin(), pk_vals.end(), [](const auto& v) { return v.has_value(); });
+  size_t pk_restricted =
+      std::count_if(pk_vals.begin(), pk_vals.end(), [](const auto& v) { return v.has_value(); });
   if (pk_restricted == pk.size() && !pk.empty() && !table.is_virtual) {
     w.pk_complete = true;
     for (auto& v : pk_vals) w.pk_values.push_back(*v);
-    if (w.token_start || w.token_end) throw_invalid("Columns of the partition key cannot be restricted both by token and by value");
+    if (w.token_start || w.token_end)
+      throw_invalid("Columns of the partition key cannot be restricted both by token and by value");
   } else if (pk_restricted > 0) {
     if (use != WhereUse::kSelect || !allow_filtering) {
       std::string missing;
@@ -174,13 +193,16 @@ WhereAnalysis analyze_where(const std::vector<Relation>& where, const schema::Ta
         if (!pk_vals[i]) missing += (missing.empty() ? "" : ", ") + pk[i]->name;
       }
       if (use != WhereUse::kSelect) throw_invalid("Some partition key parts are missing: " + missing);
-      throw_invalid("Cannot execute this query as it might involve data filtering and thus may have unpredictable "
-                    "performance. If you want to execute this query despite the performance unpredictability, use "
-                    "ALLOW FILTERING");
+      throw_invalid(
+          "Cannot execute this query as it might involve data filtering and thus may have unpredictable "
+          "performance. If you want to execute this query despite the performance unpredictability, use "
+          "ALLOW FILTERING");
     }
     // Partial partition key with ALLOW FILTERING: filter rows.
     for (size_t i = 0; i < pk.size(); ++i) {
-      if (pk_vals[i]) w.filters.push_back(RowFilter{pk[i], pk_vals[i]->size() == 1 ? Relation::Op::kEq : Relation::Op::kIn, *pk_vals[i]});
+      if (pk_vals[i])
+        w.filters.push_back(
+            RowFilter{pk[i], pk_vals[i]->size() == 1 ? Relation::Op::kEq : Relation::Op::kIn, *pk_vals[i]});
     }
   } else if (use != WhereUse::kSelect) {
     std::string missing;
@@ -204,9 +226,15 @@ WhereAnalysis analyze_where(const std::vector<Relation>& where, const schema::Ta
     if (ck_eq[j] || ck_lo[j] || ck_hi[j]) {
       bool prev_range = j > 0 && (ck_lo[j - 1] || ck_hi[j - 1]);
       if (use == WhereUse::kSelect && allow_filtering) {
-        if (ck_eq[j]) w.filters.push_back(RowFilter{ck[j], ck_eq[j]->size() == 1 ? Relation::Op::kEq : Relation::Op::kIn, *ck_eq[j]});
-        if (ck_lo[j]) w.filters.push_back(RowFilter{ck[j], ck_lo[j]->inclusive ? Relation::Op::kGe : Relation::Op::kGt, {ck_lo[j]->value}});
-        if (ck_hi[j]) w.filters.push_back(RowFilter{ck[j], ck_hi[j]->inclusive ? Relation::Op::kLe : Relation::Op::kLt, {ck_hi[j]->value}});
+        if (ck_eq[j])
+          w.filters.push_back(
+              RowFilter{ck[j], ck_eq[j]->size() == 1 ? Relation::Op::kEq : Relation::Op::kIn, *ck_eq[j]});
+        if (ck_lo[j])
+          w.filters.push_back(RowFilter{
+              ck[j], ck_lo[j]->inclusive ? Relation::Op::kGe : Relation::Op::kGt, {ck_lo[j]->value}});
+        if (ck_hi[j])
+          w.filters.push_back(RowFilter{
+              ck[j], ck_hi[j]->inclusive ? Relation::Op::kLe : Relation::Op::kLt, {ck_hi[j]->value}});
         continue;
       }
       if (prev_range) {
@@ -219,7 +247,8 @@ WhereAnalysis analyze_where(const std::vector<Relation>& where, const schema::Ta
   }
   if (use == WhereUse::kUpdate && !w.ck_complete) {
     std::string missing;
-    for (size_t j = w.ck_values.size(); j < ck.size(); ++j) missing += (missing.empty() ? "" : ", ") + ck[j]->name;
+    for (size_t j = w.ck_values.size(); j < ck.size(); ++j)
+      missing += (missing.empty() ? "" : ", ") + ck[j]->name;
     throw_invalid("Some clustering keys are missing: " + missing);
   }
   if (use == WhereUse::kSelect && !allow_filtering && !table.is_virtual) {
@@ -239,8 +268,12 @@ WhereAnalysis analyze_where(const std::vector<Relation>& where, const schema::Ta
     }
     for (size_t k = 0; k < ck.size(); ++k) {
       if (ck_eq[k]) w.filters.push_back(RowFilter{ck[k], Relation::Op::kIn, *ck_eq[k]});
-      if (ck_lo[k]) w.filters.push_back(RowFilter{ck[k], ck_lo[k]->inclusive ? Relation::Op::kGe : Relation::Op::kGt, {ck_lo[k]->value}});
-      if (ck_hi[k]) w.filters.push_back(RowFilter{ck[k], ck_hi[k]->inclusive ? Relation::Op::kLe : Relation::Op::kLt, {ck_hi[k]->value}});
+      if (ck_lo[k])
+        w.filters.push_back(
+            RowFilter{ck[k], ck_lo[k]->inclusive ? Relation::Op::kGe : Relation::Op::kGt, {ck_lo[k]->value}});
+      if (ck_hi[k])
+        w.filters.push_back(
+            RowFilter{ck[k], ck_hi[k]->inclusive ? Relation::Op::kLe : Relation::Op::kLt, {ck_hi[k]->value}});
     }
   }
   return w;

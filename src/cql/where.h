@@ -41,8 +41,8 @@ struct WhereAnalysis {
 enum class WhereUse { kSelect, kUpdate, kDelete };
 
 // Throws CqlError(kInvalid) with Cassandra's messages for unsupported restrictions.
-WhereAnalysis analyze_where(const std::vector<Relation>& where, const schema::TableDef& table, const ExecContext& ctx,
-                            WhereUse use, bool allow_filtering);
+WhereAnalysis analyze_where(const std::vector<Relation>& where, const schema::TableDef& table,
+                            const ExecContext& ctx, WhereUse use, bool allow_filtering);
 
 // The partition keys selected (cartesian product of pk_values), deduplicated.
 std::vector<common::Bytes> selected_partition_keys(const WhereAnalysis& w);

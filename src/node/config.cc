@@ -1,11 +1,11 @@
 #include "node/config.h"
 
+#include <yaml-cpp/yaml.h>
+
 #include <cctype>
 #include <cstdlib>
 #include <cstring>
 #include <exception>
-
-#include <yaml-cpp/yaml.h>
 
 namespace krill::node {
 
@@ -71,11 +71,13 @@ std::string apply_yaml_file(Config& c, const std::string& path) {
       if (v > 0) c.max_connections = static_cast<uint64_t>(v);
     }
     if (y["native_transport_max_threads"]) c.request_threads = y["native_transport_max_threads"].as<int>();
-    if (y["max_requests_per_connection"]) c.max_requests_per_connection = y["max_requests_per_connection"].as<uint64_t>();
+    if (y["max_requests_per_connection"])
+      c.max_requests_per_connection = y["max_requests_per_connection"].as<uint64_t>();
     if (y["max_requests_per_node"]) c.max_requests_per_node = y["max_requests_per_node"].as<uint64_t>();
     if (y["num_tokens"]) c.num_tokens = y["num_tokens"].as<int>();
     if (y["smp"]) c.smp = y["smp"].as<int>();
-    if (y["memory"] && !parse_size(y["memory"].as<std::string>(), c.memory_bytes)) return path + ": bad memory";
+    if (y["memory"] && !parse_size(y["memory"].as<std::string>(), c.memory_bytes))
+      return path + ": bad memory";
     str("dc", c.data_center);
     str("rack", c.rack);
   } catch (const std::exception& e) {
@@ -91,17 +93,26 @@ std::string apply_environment(Config& c, char** envp) {
     if (eq == std::string::npos) continue;
     std::string k = kv.substr(0, eq), v = kv.substr(eq + 1);
     try {
-      if (k == "KRILL_DATA_DIR") c.data_dir = v;
-      else if (k == "KRILL_LISTEN_ADDRESS" || k == "CASSANDRA_LISTEN_ADDRESS" || k == "CASSANDRA_RPC_ADDRESS") c.listen_address = v;
-      else if (k == "KRILL_NATIVE_PORT") c.native_port = static_cast<uint16_t>(std::stoi(v));
-      else if (k == "KRILL_HTTP_PORT") c.http_port = static_cast<uint16_t>(std::stoi(v));
-      else if (k == "KRILL_SMP") c.smp = std::stoi(v);
+      if (k == "KRILL_DATA_DIR")
+        c.data_dir = v;
+      else if (k == "KRILL_LISTEN_ADDRESS" || k == "CASSANDRA_LISTEN_ADDRESS" || k == "CASSANDRA_RPC_ADDRESS")
+        c.listen_address = v;
+      else if (k == "KRILL_NATIVE_PORT")
+        c.native_port = static_cast<uint16_t>(std::stoi(v));
+      else if (k == "KRILL_HTTP_PORT")
+        c.http_port = static_cast<uint16_t>(std::stoi(v));
+      else if (k == "KRILL_SMP")
+        c.smp = std::stoi(v);
       else if (k == "KRILL_MEMORY") {
         if (!parse_size(v, c.memory_bytes)) return "bad KRILL_MEMORY '" + v + "'";
-      } else if (k == "KRILL_CLUSTER_NAME" || k == "CASSANDRA_CLUSTER_NAME") c.cluster_name = v;
-      else if (k == "CASSANDRA_DC") c.data_center = v;
-      else if (k == "CASSANDRA_RACK") c.rack = v;
-      else if (k == "CASSANDRA_NUM_TOKENS") c.num_tokens = std::stoi(v);
+      } else if (k == "KRILL_CLUSTER_NAME" || k == "CASSANDRA_CLUSTER_NAME")
+        c.cluster_name = v;
+      else if (k == "CASSANDRA_DC")
+        c.data_center = v;
+      else if (k == "CASSANDRA_RACK")
+        c.rack = v;
+      else if (k == "CASSANDRA_NUM_TOKENS")
+        c.num_tokens = std::stoi(v);
     } catch (const std::exception&) {
       return "bad value for " + k + ": '" + v + "'";
     }

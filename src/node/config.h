@@ -14,7 +14,7 @@ struct Config {
   std::string listen_address = "127.0.0.1";
   uint16_t native_port = 9042;
   uint16_t http_port = 8000;
-  int smp = 0;                       // reactor threads; 0 = number of cores
+  int smp = 0;  // reactor threads; 0 = number of cores
   uint64_t memory_bytes = 512ull << 20;
   std::string cluster_name = "Test Cluster";
   std::string config_file;

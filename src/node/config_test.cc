@@ -1,9 +1,9 @@
 #include "node/config.h"
 
+#include <gtest/gtest.h>
+
 #include <cstdio>
 #include <fstream>
-
-#include <gtest/gtest.h>
 
 namespace krill::node {
 namespace {

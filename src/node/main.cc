@@ -1,11 +1,11 @@
 // krill: the single binary. Subcommands: serve, version.
+#include <spdlog/sinks/stdout_color_sinks.h>
+#include <spdlog/spdlog.h>
+
+#include <CLI/CLI.hpp>
 #include <csignal>
 #include <cstdio>
 #include <iostream>
-
-#include <CLI/CLI.hpp>
-#include <spdlog/sinks/stdout_color_sinks.h>
-#include <spdlog/spdlog.h>
 
 #include "node/config.h"
 #include "node/node.h"
@@ -64,11 +64,13 @@ int main(int argc, char** argv) {
   serve_cmd->add_option("--listen-address", flags.listen_address, "Address for CQL clients")
       ->default_str(defaults.listen_address);
   serve_cmd->add_option("--native-port", flags.native_port, "CQL native protocol port")->default_val(9042);
-  serve_cmd->add_option("--http-port", flags.http_port, "HTTP port (admin API, dashboard, metrics)")->default_val(8000);
+  serve_cmd->add_option("--http-port", flags.http_port, "HTTP port (admin API, dashboard, metrics)")
+      ->default_val(8000);
   serve_cmd->add_option("--smp", flags.smp, "Reactor threads (default: number of cores)");
   serve_cmd->add_option("--memory", memory, "Memory budget, e.g. 512M, 2G")->default_str("512M");
   serve_cmd->add_option("--config", config_file, "YAML configuration file (cassandra.yaml key names)");
-  serve_cmd->add_option("--cluster-name", flags.cluster_name, "Cluster name")->default_str(defaults.cluster_name);
+  serve_cmd->add_option("--cluster-name", flags.cluster_name, "Cluster name")
+      ->default_str(defaults.cluster_name);
 
   app.add_subcommand("version", "Print the version");
 

@@ -1,13 +1,13 @@
 #include "node/node.h"
 
-#include <random>
-#include <thread>
+#include <spdlog/spdlog.h>
 
 #include <boost/asio/executor_work_guard.hpp>
 #include <boost/asio/io_context.hpp>
 #include <boost/asio/ip/address.hpp>
 #include <boost/asio/thread_pool.hpp>
-#include <spdlog/spdlog.h>
+#include <random>
+#include <thread>
 
 #include "common/uuid.h"
 #include "coordinator/coordinator.h"
@@ -194,8 +194,10 @@ void Node::stop() {
   s.coordinator.reset();
   if (s.engine) {
     auto st = s.engine->flush();
-    if (!st.is_ok()) log_->error("flush on shutdown failed: {}", st.message());
-    else log_->info("Storage flushed");
+    if (!st.is_ok())
+      log_->error("flush on shutdown failed: {}", st.message());
+    else
+      log_->info("Storage flushed");
   }
   s.schema.reset();
   s.engine.reset();

@@ -62,7 +62,7 @@ struct TableDef {
   std::vector<ColumnDef> columns;  // partition key, clustering (in order), then others by name
   TableParams params;
   uint32_t next_column_id = 0;
-  bool is_virtual = false;  // contents computed by the node (system tables)
+  bool is_virtual = false;                             // contents computed by the node (system tables)
   std::shared_ptr<const storage::TableLayout> layout;  // null for virtual tables
 
   const ColumnDef* find_column(const std::string& name) const;

@@ -22,8 +22,8 @@ namespace krill::schema {
 
 // What a DDL change touched, so the manager can persist it and adjust storage.
 struct DdlEffects {
-  std::vector<std::string> keyspaces_changed;  // to persist
-  std::vector<std::string> keyspaces_dropped;  // to delete
+  std::vector<std::string> keyspaces_changed;                   // to persist
+  std::vector<std::string> keyspaces_dropped;                   // to delete
   std::vector<std::shared_ptr<const TableDef>> tables_created;  // column families to create
   std::vector<std::shared_ptr<const TableDef>> tables_dropped;  // column families to drop
   std::vector<std::shared_ptr<const TableDef>> tables_truncated;

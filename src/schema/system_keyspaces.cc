@@ -23,16 +23,17 @@ constexpr ColumnKind C = ColumnKind::kClustering;
 constexpr ColumnKind R = ColumnKind::kRegular;
 
 // Table options shared by tables and views in system_schema.
-#define KRILL_TABLE_PARAM_COLUMNS                                                                              \
-  {"additional_write_policy", "text", R, -1}, {"bloom_filter_fp_chance", "double", R, -1},                      \
-      {"caching", "frozen<map<text, text>>", R, -1}, {"cdc", "boolean", R, -1}, {"comment", "text", R, -1},     \
-      {"compaction", "frozen<map<text, text>>", R, -1}, {"compression", "frozen<map<text, text>>", R, -1},      \
-      {"crc_check_chance", "double", R, -1}, {"dclocal_read_repair_chance", "double", R, -1},                   \
-      {"default_time_to_live", "int", R, -1}, {"extensions", "frozen<map<text, blob>>", R, -1},                 \
-      {"gc_grace_seconds", "int", R, -1}, {"id", "uuid", R, -1}, {"max_index_interval", "int", R, -1},          \
-      {"memtable_flush_period_in_ms", "int", R, -1}, {"min_index_interval", "int", R, -1},                      \
-      {"read_repair", "text", R, -1}, {"read_repair_chance", "double", R, -1},                                  \
-      {"speculative_retry", "text", R, -1}
+#define KRILL_TABLE_PARAM_COLUMNS                                                                           \
+  {"additional_write_policy", "text", R, -1}, {"bloom_filter_fp_chance", "double", R, -1},                  \
+      {"caching", "frozen<map<text, text>>", R, -1}, {"cdc", "boolean", R, -1}, {"comment", "text", R, -1}, \
+      {"compaction", "frozen<map<text, text>>", R, -1}, {"compression", "frozen<map<text, text>>", R, -1},  \
+      {"crc_check_chance", "double", R, -1}, {"dclocal_read_repair_chance", "double", R, -1},               \
+      {"default_time_to_live", "int", R, -1}, {"extensions", "frozen<map<text, blob>>", R, -1},             \
+      {"gc_grace_seconds", "int", R, -1}, {"id", "uuid", R, -1}, {"max_index_interval", "int", R, -1},      \
+      {"memtable_flush_period_in_ms", "int", R, -1}, {"min_index_interval", "int", R, -1},                  \
+      {"read_repair", "text", R, -1}, {"read_repair_chance", "double", R, -1}, {                            \
+    "speculative_retry", "text", R, -1                                                                      \
+  }
 
 struct TableSpec {
   const char* name;
@@ -95,7 +96,9 @@ std::vector<TableSpec> system_schema_tables() {
         {"durable_writes", "boolean", R, -1},
         {"replication", "frozen<map<text, text>>", R, -1}}},
       {"tables",
-       {{"keyspace_name", "text", P, 0}, {"table_name", "text", C, 0}, {"flags", "frozen<set<text>>", R, -1},
+       {{"keyspace_name", "text", P, 0},
+        {"table_name", "text", C, 0},
+        {"flags", "frozen<set<text>>", R, -1},
         KRILL_TABLE_PARAM_COLUMNS}},
       {"columns",
        {{"keyspace_name", "text", P, 0},
@@ -148,9 +151,13 @@ std::vector<TableSpec> system_schema_tables() {
         {"kind", "text", R, -1},
         {"options", "frozen<map<text, text>>", R, -1}}},
       {"views",
-       {{"keyspace_name", "text", P, 0}, {"view_name", "text", C, 0}, {"base_table_id", "uuid", R, -1},
-        {"base_table_name", "text", R, -1}, {"include_all_columns", "boolean", R, -1},
-        {"where_clause", "text", R, -1}, KRILL_TABLE_PARAM_COLUMNS}},
+       {{"keyspace_name", "text", P, 0},
+        {"view_name", "text", C, 0},
+        {"base_table_id", "uuid", R, -1},
+        {"base_table_name", "text", R, -1},
+        {"include_all_columns", "boolean", R, -1},
+        {"where_clause", "text", R, -1},
+        KRILL_TABLE_PARAM_COLUMNS}},
   };
 }
 
@@ -194,7 +201,8 @@ std::shared_ptr<KeyspaceDef> make_keyspace(const std::string& name, const std::v
       col.id = t->next_column_id++;
       (c.kind == R ? others : keys).push_back(col);
     }
-    std::sort(others.begin(), others.end(), [](const ColumnDef& a, const ColumnDef& b) { return a.name < b.name; });
+    std::sort(others.begin(), others.end(),
+              [](const ColumnDef& a, const ColumnDef& b) { return a.name < b.name; });
     t->columns = keys;
     t->columns.insert(t->columns.end(), others.begin(), others.end());
     ks->tables[t->name] = t;
@@ -313,7 +321,8 @@ void add_system_keyspaces(Schema& schema) {
   schema.keyspaces["system_schema"] = make_keyspace("system_schema", system_schema_tables());
 }
 
-std::vector<VirtualRow> virtual_table_rows(const TableDef& table, const Schema& schema, const NodeInfo& node) {
+std::vector<VirtualRow> virtual_table_rows(const TableDef& table, const Schema& schema,
+                                           const NodeInfo& node) {
   if (table.keyspace == "system_schema") return schema_rows(table, schema);
   std::vector<VirtualRow> rows;
   if (table.keyspace == "system" && table.name == "local") {

@@ -1,16 +1,16 @@
 #include "storage/engine.h"
 
-#include <filesystem>
-#include <mutex>
-#include <shared_mutex>
-#include <unordered_map>
-
 #include <rocksdb/cache.h>
 #include <rocksdb/db.h>
 #include <rocksdb/filter_policy.h>
 #include <rocksdb/table.h>
 #include <rocksdb/utilities/options_util.h>
 #include <rocksdb/write_buffer_manager.h>
+
+#include <filesystem>
+#include <mutex>
+#include <shared_mutex>
+#include <unordered_map>
 
 #include "storage/merge_operator.h"
 #include "storage/partition_reader.h"
@@ -238,9 +238,8 @@ class RocksEngine final : public Engine {
 
   std::shared_ptr<rocksdb::ColumnFamilyHandle> wrap(rocksdb::ColumnFamilyHandle* h) {
     rocksdb::DB* db = db_.get();
-    return std::shared_ptr<rocksdb::ColumnFamilyHandle>(h, [db](rocksdb::ColumnFamilyHandle* p) {
-      db->DestroyColumnFamilyHandle(p).PermitUncheckedError();
-    });
+    return std::shared_ptr<rocksdb::ColumnFamilyHandle>(
+        h, [db](rocksdb::ColumnFamilyHandle* p) { db->DestroyColumnFamilyHandle(p).PermitUncheckedError(); });
   }
 
   std::shared_ptr<rocksdb::ColumnFamilyHandle> family(const std::string& id) {

@@ -25,7 +25,7 @@
 namespace krill::storage {
 
 struct EngineOptions {
-  std::string data_dir;           // the RocksDB directory lives in data_dir/db
+  std::string data_dir;  // the RocksDB directory lives in data_dir/db
   uint64_t block_cache_bytes = 64ull << 20;
   uint64_t write_buffer_bytes = 32ull << 20;  // shared by all memtables (write buffer manager)
   int background_jobs = 2;
@@ -69,7 +69,7 @@ struct ReadOptions {
   std::vector<Slice> slices;  // empty: the whole partition; otherwise in clustering order, non-overlapping
   bool reversed = false;      // return rows in reverse clustering order
   int64_t row_limit = INT64_MAX;
-  int32_t now = 0;            // seconds since epoch, for TTL expiry
+  int32_t now = 0;  // seconds since epoch, for TTL expiry
   bool include_static = true;
   // Resume point for paging: only rows strictly after this full clustering key (in the
   // direction of the read: before it when reversed) are returned.
@@ -100,9 +100,9 @@ struct ScanOptions {
   ScanStart start;
   std::optional<int64_t> end_token;  // inclusive; nullopt: to the end of the ring
   int64_t partition_limit = INT64_MAX;
-  int64_t row_limit = INT64_MAX;     // stops after the partition holding the limit-th row
+  int64_t row_limit = INT64_MAX;  // stops after the partition holding the limit-th row
   int32_t now = 0;
-  bool distinct = false;             // partition keys (and static rows) only
+  bool distinct = false;  // partition keys (and static rows) only
 };
 
 class Engine {
@@ -120,8 +120,9 @@ class Engine {
   virtual common::Status write(const std::vector<PartitionWrite>& writes, bool sync) = 0;
 
   // Reads one partition.
-  virtual common::Result<PartitionData> read_partition(const TableLayout& layout, common::BytesView partition_key,
-                                                       int64_t token, const ReadOptions& options) = 0;
+  virtual common::Result<PartitionData> read_partition(const TableLayout& layout,
+                                                       common::BytesView partition_key, int64_t token,
+                                                       const ReadOptions& options) = 0;
 
   // Reads partitions in token order; `more` is true when the scan stopped at a limit.
   struct ScanResult {
@@ -133,7 +134,8 @@ class Engine {
   // The "meta" column family: small key/value records (the schema).
   virtual common::Status put_meta(const std::string& key, const std::string& value, bool sync) = 0;
   virtual common::Status delete_meta(const std::string& key, bool sync) = 0;
-  virtual common::Result<std::vector<std::pair<std::string, std::string>>> scan_meta(const std::string& prefix) = 0;
+  virtual common::Result<std::vector<std::pair<std::string, std::string>>> scan_meta(
+      const std::string& prefix) = 0;
 
   // Flushes memtables and syncs the WAL (used by drain and before a clean exit).
   virtual common::Status flush() = 0;

@@ -1,8 +1,8 @@
 #include "storage/engine.h"
 
-#include <filesystem>
-
 #include <gtest/gtest.h>
+
+#include <filesystem>
 
 #include "common/murmur3.h"
 #include "common/values.h"

@@ -163,7 +163,8 @@ std::optional<Bytes> get_decimal(BytesView in, size_t& pos) {
   bool negative = sign == '\x00';
   if (pos + 8 > in.size()) return std::nullopt;
   Bytes exp_bytes(in.substr(pos, 8));
-  if (negative) for (char& c : exp_bytes) c = static_cast<char>(~c);
+  if (negative)
+    for (char& c : exp_bytes) c = static_cast<char>(~c);
   int64_t exponent = static_cast<int64_t>(common::get_be64(exp_bytes.data()) ^ 0x8000000000000000ull);
   pos += 8;
   std::string digits;
@@ -220,9 +221,10 @@ void put_uuid(Bytes& out, BytesView v, bool time_only) {
   if (!time_only) out.push_back(static_cast<char>(version));
   if (time_only || version == 1) {
     // 60-bit timestamp: time_hi (12 bits) | time_mid | time_low.
-    uint64_t ts = (uint64_t(static_cast<uint8_t>(v[6]) & 0x0f) << 56) | (uint64_t(static_cast<uint8_t>(v[7])) << 48) |
-                  (uint64_t(static_cast<uint8_t>(v[4])) << 40) | (uint64_t(static_cast<uint8_t>(v[5])) << 32) |
-                  common::get_be32(v.data());
+    uint64_t ts = (uint64_t(static_cast<uint8_t>(v[6]) & 0x0f) << 56) |
+                  (uint64_t(static_cast<uint8_t>(v[7])) << 48) |
+                  (uint64_t(static_cast<uint8_t>(v[4])) << 40) |
+                  (uint64_t(static_cast<uint8_t>(v[5])) << 32) | common::get_be32(v.data());
     common::put_be64(out, ts);
     // Then the clock sequence and node as signed bytes, the way Cassandra orders them.
     for (size_t i = 8; i < 16; ++i) out.push_back(static_cast<char>(v[i] ^ 0x80));

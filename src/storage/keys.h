@@ -50,7 +50,8 @@ void append_clustering_component(common::Bytes& out, const common::DataType& typ
                                  bool descending);
 
 // Appends the clustering values `values` (a prefix of the layout: 0..n components).
-void append_clustering(common::Bytes& out, const ClusteringLayout& layout, const std::vector<common::Bytes>& values);
+void append_clustering(common::Bytes& out, const ClusteringLayout& layout,
+                       const std::vector<common::Bytes>& values);
 
 // Marks the end of a clustering prefix so that the resulting key sorts AFTER every key
 // extending that prefix (structural byte 0x02, greater than any component marker).
@@ -58,7 +59,8 @@ inline void append_after_prefix(common::Bytes& out) { out.push_back('\x02'); }
 
 // Decodes the clustering components that follow the KeyKind byte.
 // Returns nullopt when malformed.
-std::optional<std::vector<common::Bytes>> decode_clustering(common::BytesView encoded, const ClusteringLayout& layout);
+std::optional<std::vector<common::Bytes>> decode_clustering(common::BytesView encoded,
+                                                            const ClusteringLayout& layout);
 
 // The smallest key strictly greater than every key starting with `prefix`
 // (prefix with its last non-0xff byte incremented); "" when no such key exists.

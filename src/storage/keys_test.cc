@@ -1,9 +1,9 @@
 #include "storage/keys.h"
 
+#include <gtest/gtest.h>
+
 #include <algorithm>
 #include <random>
-
-#include <gtest/gtest.h>
 
 #include "common/error.h"
 #include "common/uuid.h"
@@ -46,8 +46,8 @@ void check_order(const DataType& t, std::vector<Bytes> values) {
 
 TEST(KeysTest, IntegersOrder) {
   DataType t = DataType::native(TypeKind::kInt);
-  check_order(t, {common::encode_int(INT32_MIN), common::encode_int(-1), common::encode_int(0), common::encode_int(1),
-                  common::encode_int(INT32_MAX), Bytes()});
+  check_order(t, {common::encode_int(INT32_MIN), common::encode_int(-1), common::encode_int(0),
+                  common::encode_int(1), common::encode_int(INT32_MAX), Bytes()});
   DataType b = DataType::native(TypeKind::kBigint);
   check_order(b, {common::encode_bigint(INT64_MIN), common::encode_bigint(-5), common::encode_bigint(7),
                   common::encode_bigint(INT64_MAX)});
@@ -69,7 +69,8 @@ TEST(KeysTest, FloatingPointOrder) {
 TEST(KeysTest, VarintAndDecimalOrder) {
   DataType v = DataType::native(TypeKind::kVarint);
   std::vector<Bytes> vals;
-  for (const char* s : {"-100000000000000000000", "-129", "-128", "-1", "0", "1", "127", "128", "99999999999999999999"}) {
+  for (const char* s :
+       {"-100000000000000000000", "-129", "-128", "-1", "0", "1", "127", "128", "99999999999999999999"}) {
     vals.push_back(common::from_number_literal(v, s));
   }
   check_order(v, vals);
@@ -90,7 +91,8 @@ TEST(KeysTest, TimeuuidOrdersByTime) {
 }
 
 TEST(KeysTest, CompositeKeysAndPrefixBounds) {
-  ClusteringLayout layout{{DataType::native(TypeKind::kInt), DataType::native(TypeKind::kText)}, {false, true}};
+  ClusteringLayout layout{{DataType::native(TypeKind::kInt), DataType::native(TypeKind::kText)},
+                          {false, true}};
   Bytes k1, k2, prefix;
   append_clustering(k1, layout, {common::encode_int(1), "b"});
   append_clustering(k2, layout, {common::encode_int(1), "a"});

@@ -43,6 +43,8 @@ class RowMergeOperator : public rocksdb::MergeOperator {
 
 }  // namespace
 
-std::shared_ptr<rocksdb::MergeOperator> make_row_merge_operator() { return std::make_shared<RowMergeOperator>(); }
+std::shared_ptr<rocksdb::MergeOperator> make_row_merge_operator() {
+  return std::make_shared<RowMergeOperator>();
+}
 
 }  // namespace krill::storage

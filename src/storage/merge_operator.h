@@ -1,9 +1,9 @@
 // The RocksDB merge operator that reconciles row fragments (row.h) by Cassandra's rules.
 #pragma once
 
-#include <memory>
-
 #include <rocksdb/merge_operator.h>
+
+#include <memory>
 
 namespace krill::storage {
 

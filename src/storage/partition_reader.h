@@ -2,9 +2,9 @@
 // walks the token ring for scans. Internal to storage/ (engine.cc uses it).
 #pragma once
 
-#include <vector>
-
 #include <rocksdb/iterator.h>
+
+#include <vector>
 
 #include "storage/engine.h"
 

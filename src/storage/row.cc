@@ -167,7 +167,8 @@ const Cell& reconcile(const Cell& a, const Cell& b, Cell& scratch) {
 
 void merge_rows(RowFragment& into, const RowFragment& other) {
   if (other.deletion.timestamp > into.deletion.timestamp ||
-      (other.deletion.timestamp == into.deletion.timestamp && other.deletion.local_time > into.deletion.local_time)) {
+      (other.deletion.timestamp == into.deletion.timestamp &&
+       other.deletion.local_time > into.deletion.local_time)) {
     into.deletion = other.deletion;
   }
   if (other.marker) {

@@ -33,16 +33,16 @@ struct Cell {
   enum Flags : uint8_t {
     kTombstone = 0x01,
     kExpiring = 0x02,
-    kCounter = 0x04,            // value is a bigint delta; merging sums deltas
-    kComplexDeletion = 0x08,    // a collection tombstone: deletes the column's elements with ts <= timestamp
+    kCounter = 0x04,          // value is a bigint delta; merging sums deltas
+    kComplexDeletion = 0x08,  // a collection tombstone: deletes the column's elements with ts <= timestamp
   };
   uint32_t column_id = 0;
-  common::Bytes path;     // element key for collection/UDT cells, empty for simple cells
+  common::Bytes path;  // element key for collection/UDT cells, empty for simple cells
   uint8_t flags = 0;
-  int64_t timestamp = 0;  // microseconds
-  int32_t ttl = 0;        // kExpiring
-  int32_t local_time = 0; // kExpiring: expiry time; kTombstone/kComplexDeletion: deletion time
-  common::Bytes value;    // absent for tombstones
+  int64_t timestamp = 0;   // microseconds
+  int32_t ttl = 0;         // kExpiring
+  int32_t local_time = 0;  // kExpiring: expiry time; kTombstone/kComplexDeletion: deletion time
+  common::Bytes value;     // absent for tombstones
 
   bool is_tombstone() const { return flags & (kTombstone | kComplexDeletion); }
   // Live at `now` (seconds since epoch): not a tombstone and not expired.

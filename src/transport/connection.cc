@@ -1,5 +1,7 @@
 #include "transport/connection.h"
 
+#include <spdlog/spdlog.h>
+
 #include <boost/asio/co_spawn.hpp>
 #include <boost/asio/detached.hpp>
 #include <boost/asio/post.hpp>
@@ -7,7 +9,6 @@
 #include <boost/asio/redirect_error.hpp>
 #include <boost/asio/use_awaitable.hpp>
 #include <boost/asio/write.hpp>
-#include <spdlog/spdlog.h>
 
 #include "transport/messages.h"
 
@@ -26,15 +27,24 @@ constexpr size_t kDiscardChunk = 64 * 1024;
 
 const char* opcode_name(Opcode op) {
   switch (op) {
-    case Opcode::kStartup: return "STARTUP";
-    case Opcode::kOptions: return "OPTIONS";
-    case Opcode::kQuery: return "QUERY";
-    case Opcode::kPrepare: return "PREPARE";
-    case Opcode::kExecute: return "EXECUTE";
-    case Opcode::kRegister: return "REGISTER";
-    case Opcode::kBatch: return "BATCH";
-    case Opcode::kAuthResponse: return "AUTH_RESPONSE";
-    default: return "UNKNOWN";
+    case Opcode::kStartup:
+      return "STARTUP";
+    case Opcode::kOptions:
+      return "OPTIONS";
+    case Opcode::kQuery:
+      return "QUERY";
+    case Opcode::kPrepare:
+      return "PREPARE";
+    case Opcode::kExecute:
+      return "EXECUTE";
+    case Opcode::kRegister:
+      return "REGISTER";
+    case Opcode::kBatch:
+      return "BATCH";
+    case Opcode::kAuthResponse:
+      return "AUTH_RESPONSE";
+    default:
+      return "UNKNOWN";
   }
 }
 
@@ -110,7 +120,8 @@ void EventHub::on_schema_change(const cql::SchemaChange& change) {
 
 // ---- Connection
 
-Connection::Connection(asio::ip::tcp::socket socket, ConnectionContext& ctx) : socket_(std::move(socket)), ctx_(ctx) {
+Connection::Connection(asio::ip::tcp::socket socket, ConnectionContext& ctx)
+    : socket_(std::move(socket)), ctx_(ctx) {
   boost::system::error_code ec;
   auto ep = socket_.remote_endpoint(ec);
   if (!ec) peer_ = ep.address().to_string() + ":" + std::to_string(ep.port());
@@ -140,7 +151,8 @@ void Connection::send(Bytes f) {
   outq_.push_back(std::move(f));
   if (!writing_) {
     writing_ = true;
-    asio::co_spawn(socket_.get_executor(), [self = shared_from_this()] { return self->write_loop(); }, asio::detached);
+    asio::co_spawn(
+        socket_.get_executor(), [self = shared_from_this()] { return self->write_loop(); }, asio::detached);
   }
 }
 
@@ -177,7 +189,8 @@ void Connection::close() {
 void Connection::startup(int16_t stream, BytesView body) {
   auto opts = decode_startup(body);
   auto cv = opts.find("CQL_VERSION");
-  if (cv == opts.end()) throw CqlError(ErrorCode::kProtocolError, "Missing value CQL_VERSION in STARTUP message");
+  if (cv == opts.end())
+    throw CqlError(ErrorCode::kProtocolError, "Missing value CQL_VERSION in STARTUP message");
   if (cv->second.rfind("3.", 0) != 0) {
     throw CqlError(ErrorCode::kProtocolError, "Unsupported CQL version " + cv->second + "; supported: 3.4.5");
   }
@@ -283,14 +296,15 @@ asio::awaitable<void> Connection::run() {
   uint8_t hdr[kHeaderSize];
   while (!closed_) {
     boost::system::error_code ec;
-    co_await asio::async_read(socket_, asio::buffer(hdr, kHeaderSize), asio::redirect_error(asio::use_awaitable, ec));
+    co_await asio::async_read(socket_, asio::buffer(hdr, kHeaderSize),
+                              asio::redirect_error(asio::use_awaitable, ec));
     if (ec) break;
     FrameHeader h = decode_header(hdr);
     int version = h.version & 0x7f;
     if (version != kVersion || (h.version & 0x80)) {
       // Cassandra's reply to an unsupported version: a v4 error frame, then close.
-      CqlError e(ErrorCode::kProtocolError, "Invalid or unsupported protocol version (" + std::to_string(version) +
-                                                "); supported versions are (4/v4)");
+      CqlError e(ErrorCode::kProtocolError, "Invalid or unsupported protocol version (" +
+                                                std::to_string(version) + "); supported versions are (4/v4)");
       Bytes body = encode_error(e);
       send(header_bytes(Opcode::kError, h.stream, 0, body.size()) + body);
       break;
@@ -309,7 +323,8 @@ asio::awaitable<void> Connection::run() {
       std::vector<char> sink(kDiscardChunk);
       while (left > 0 && !ec) {
         size_t n = std::min(left, sink.size());
-        co_await asio::async_read(socket_, asio::buffer(sink.data(), n), asio::redirect_error(asio::use_awaitable, ec));
+        co_await asio::async_read(socket_, asio::buffer(sink.data(), n),
+                                  asio::redirect_error(asio::use_awaitable, ec));
         left -= n;
       }
       if (ec) break;
@@ -325,7 +340,8 @@ asio::awaitable<void> Connection::run() {
     try {
       if (h.flags & kFlagCompressed) {
         if (compression_ == Compression::kNone) {
-          throw CqlError(ErrorCode::kProtocolError, "Received a compressed frame but no compression was negotiated");
+          throw CqlError(ErrorCode::kProtocolError,
+                         "Received a compressed frame but no compression was negotiated");
         }
         body = decompress_body(compression_, body, ctx_.options.max_frame_bytes);
       }
@@ -340,15 +356,17 @@ asio::awaitable<void> Connection::run() {
                                        {"PROTOCOL_VERSIONS", {"4/v4"}}})));
           continue;
         case Opcode::kStartup:
-          if (ready_) throw CqlError(ErrorCode::kProtocolError, "Unexpected message STARTUP, the connection is already started");
+          if (ready_)
+            throw CqlError(ErrorCode::kProtocolError,
+                           "Unexpected message STARTUP, the connection is already started");
           startup(h.stream, body);
           continue;
         default:
           break;
       }
       if (!ready_) {
-        throw CqlError(ErrorCode::kProtocolError,
-                       std::string("Unexpected message ") + opcode_name(h.opcode) + ", expecting STARTUP or OPTIONS");
+        throw CqlError(ErrorCode::kProtocolError, std::string("Unexpected message ") + opcode_name(h.opcode) +
+                                                      ", expecting STARTUP or OPTIONS");
       }
       if (h.opcode == Opcode::kRegister) {
         for (const auto& type : decode_register(body)) {
@@ -369,7 +387,8 @@ asio::awaitable<void> Connection::run() {
       if (ctx_.draining.load()) throw CqlError(ErrorCode::kOverloaded, "The node is shutting down");
       if (inflight_ >= ctx_.options.max_requests_per_connection) {
         throw CqlError(ErrorCode::kOverloaded, "Too many in-flight requests on this connection (limit " +
-                                                   std::to_string(ctx_.options.max_requests_per_connection) + ")");
+                                                   std::to_string(ctx_.options.max_requests_per_connection) +
+                                                   ")");
       }
       if (ctx_.node_inflight.load() >= ctx_.options.max_requests_per_node) {
         throw CqlError(ErrorCode::kOverloaded, "Too many in-flight requests on this node (limit " +

@@ -3,15 +3,14 @@
 #pragma once
 
 #include <atomic>
+#include <boost/asio/awaitable.hpp>
+#include <boost/asio/ip/tcp.hpp>
+#include <boost/asio/thread_pool.hpp>
 #include <deque>
 #include <memory>
 #include <mutex>
 #include <set>
 #include <string>
-
-#include <boost/asio/awaitable.hpp>
-#include <boost/asio/ip/tcp.hpp>
-#include <boost/asio/thread_pool.hpp>
 
 #include "cql/query_processor.h"
 #include "transport/frame.h"

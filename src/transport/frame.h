@@ -56,7 +56,7 @@ struct FrameHeader {
   uint32_t length = 0;  // body length
 };
 
-FrameHeader decode_header(const uint8_t* p);        // REQUIRES: p points at kHeaderSize bytes
+FrameHeader decode_header(const uint8_t* p);             // REQUIRES: p points at kHeaderSize bytes
 void encode_header(const FrameHeader& h, uint8_t* out);  // writes kHeaderSize bytes
 
 // A bound value: [value] in the spec. kUnset is the v4 "-2" length.

@@ -1,7 +1,6 @@
 #include "transport/server.h"
 
-#include <chrono>
-#include <thread>
+#include <spdlog/spdlog.h>
 
 #include <boost/asio/co_spawn.hpp>
 #include <boost/asio/detached.hpp>
@@ -10,7 +9,8 @@
 #include <boost/asio/post.hpp>
 #include <boost/asio/redirect_error.hpp>
 #include <boost/asio/use_awaitable.hpp>
-#include <spdlog/spdlog.h>
+#include <chrono>
+#include <thread>
 
 #include "transport/connection.h"
 
@@ -21,7 +21,10 @@ namespace asio = boost::asio;
 struct CqlServer::State : std::enable_shared_from_this<CqlServer::State> {
   State(ServerOptions o, std::vector<asio::io_context*> r, asio::thread_pool& pool, cql::QueryProcessor& p,
         std::shared_ptr<spdlog::logger> l)
-      : reactors(std::move(r)), ctx{std::move(o), pool, p, hub, l}, log(std::move(l)), acceptor(*reactors[0]) {}
+      : reactors(std::move(r)),
+        ctx{std::move(o), pool, p, hub, l},
+        log(std::move(l)),
+        acceptor(*reactors[0]) {}
 
   std::vector<asio::io_context*> reactors;
   EventHub hub;
@@ -57,13 +60,15 @@ struct CqlServer::State : std::enable_shared_from_this<CqlServer::State> {
         std::erase_if(connections, [](const auto& w) { return w.expired(); });
         connections.push_back(conn);
       }
-      asio::co_spawn(target, [conn]() { return conn->run(); }, asio::detached);
+      asio::co_spawn(
+          target, [conn]() { return conn->run(); }, asio::detached);
     }
   }
 };
 
-CqlServer::CqlServer(ServerOptions options, std::vector<asio::io_context*> reactors, asio::thread_pool& request_pool,
-                     cql::QueryProcessor& processor, std::shared_ptr<spdlog::logger> log)
+CqlServer::CqlServer(ServerOptions options, std::vector<asio::io_context*> reactors,
+                     asio::thread_pool& request_pool, cql::QueryProcessor& processor,
+                     std::shared_ptr<spdlog::logger> log)
     : state_(std::make_shared<State>(std::move(options), std::move(reactors), request_pool, processor,
                                      std::move(log))) {}
 
@@ -83,10 +88,12 @@ std::string CqlServer::start() {
   if (!ec) s.acceptor.set_option(asio::ip::tcp::acceptor::reuse_address(true), ec);
   if (!ec) s.acceptor.bind(ep, ec);
   if (!ec) s.acceptor.listen(asio::socket_base::max_listen_connections, ec);
-  if (ec) return "cannot listen on " + s.ctx.options.listen_address + ":" + std::to_string(s.ctx.options.port) + ": " +
-                 ec.message();
+  if (ec)
+    return "cannot listen on " + s.ctx.options.listen_address + ":" + std::to_string(s.ctx.options.port) +
+           ": " + ec.message();
   s.port = s.acceptor.local_endpoint().port();
-  asio::co_spawn(*s.reactors[0], [st = state_]() { return st->accept_loop(); }, asio::detached);
+  asio::co_spawn(
+      *s.reactors[0], [st = state_]() { return st->accept_loop(); }, asio::detached);
   return "";
 }
 

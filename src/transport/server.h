@@ -29,10 +29,10 @@ namespace krill::transport {
 struct ServerOptions {
   std::string listen_address = "127.0.0.1";
   uint16_t port = 9042;
-  size_t max_frame_bytes = 16u << 20;                 // native_transport_max_frame_size_in_mb
-  size_t max_requests_per_connection = 1024;          // in flight; beyond: OVERLOADED
-  size_t max_requests_per_node = 8192;                // in flight over all connections
-  size_t max_connections = 10000;                     // native_transport_max_concurrent_connections
+  size_t max_frame_bytes = 16u << 20;         // native_transport_max_frame_size_in_mb
+  size_t max_requests_per_connection = 1024;  // in flight; beyond: OVERLOADED
+  size_t max_requests_per_node = 8192;        // in flight over all connections
+  size_t max_connections = 10000;             // native_transport_max_concurrent_connections
 };
 
 class EventHub;
