@@ -5,24 +5,10 @@
 #include <vector>
 
 #include "cql/execution.h"
+#include "cql/row_view.h"
 #include "storage/engine.h"
 
 namespace krill::cql {
-
-// A row being considered for a result: either a stored row or a virtual-table row.
-struct RowView {
-  const schema::TableDef* table = nullptr;
-  const std::vector<common::Bytes>* pk = nullptr;                          // partition key components
-  const std::vector<common::Bytes>* clustering = nullptr;                  // null for a static-only row
-  const storage::RowFragment* row = nullptr;                               // regular cells, may be null
-  const storage::RowFragment* static_row = nullptr;                        // static cells, may be null
-  const std::vector<std::optional<common::Bytes>>* virtual_row = nullptr;  // virtual tables
-  int64_t token = 0;
-  int32_t now = 0;
-
-  const storage::Cell* cell(const schema::ColumnDef& c) const;
-  std::optional<common::Bytes> value(const schema::ColumnDef& c) const;
-};
 
 class Selection {
  public:
