@@ -238,10 +238,6 @@ std::shared_ptr<TableDef> build_table(const CreateTableStatement& s, const std::
   for (const auto& c : s.columns) {
     if (key_names.count(c.name)) continue;
     DataType type = DataType::parse(c.type);
-    if (type.is_multi_cell()) {
-      throw_invalid("Non-frozen collections and user types are not supported yet (column '" + c.name +
-                    "'); use frozen<" + type.cql_name() + ">");
-    }
     (type.is_counter() ? has_counter : has_non_counter) = true;
     if (c.is_static && ck.empty()) {
       throw_invalid("Static columns are not allowed in tables with no clustering columns");
@@ -252,7 +248,6 @@ std::shared_ptr<TableDef> build_table(const CreateTableStatement& s, const std::
   }
   if (has_counter && has_non_counter)
     throw_invalid("Cannot mix counter and non counter columns in the same table");
-  if (has_counter) throw_invalid("counter columns are not supported yet");
   auto by_name = [](const ColumnDef& a, const ColumnDef& b) { return a.name < b.name; };
   std::sort(statics.begin(), statics.end(), by_name);
   std::sort(regulars.begin(), regulars.end(), by_name);

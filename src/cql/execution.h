@@ -1,7 +1,9 @@
 // Internal to cql/: what statement executors share. Not part of the public API.
 #pragma once
 
+#include <array>
 #include <atomic>
+#include <mutex>
 #include <cstdint>
 #include <memory>
 #include <optional>
@@ -25,6 +27,8 @@ struct Services {
   EventSink* events;
   ProcessorLimits limits;
   std::atomic<int64_t> last_timestamp{0};  // keeps server-side write timestamps strictly increasing
+  // Serialises lightweight transactions per partition (striped by token).
+  std::array<std::mutex, 256> partition_locks;
 
   int64_t next_timestamp();  // microseconds since epoch
 };
@@ -91,6 +95,8 @@ ResultMessage execute_select(const SelectStatement& stmt, ExecContext& ctx);
 void build_modification(const ModificationStatement& stmt, ExecContext& ctx,
                         std::vector<storage::PartitionWrite>& writes);
 ResultMessage execute_modification(const ModificationStatement& stmt, ExecContext& ctx);
+// Whether the statement writes to a counter table.
+bool is_counter_modification(const ModificationStatement& stmt, const ExecContext& ctx);
 
 // Prepare-time metadata of a statement (bind specs, pk indexes, result columns).
 void describe_statement(Prepared& p, const schema::Schema& schema);

@@ -1,5 +1,5 @@
 add_library(krill_cql STATIC
   query_processor.cc prepare.cc support.cc terms.cc properties.cc ddl.cc modification.cc where.cc
-  selection.cc select.cc row_view.cc)
+  selection.cc select.cc row_view.cc collections.cc lwt.cc)
 target_include_directories(krill_cql PUBLIC ${PROJECT_SOURCE_DIR}/src)
 target_link_libraries(krill_cql PUBLIC krill_cql_parser krill_schema krill_coordinator krill_common)

@@ -8,6 +8,7 @@
 
 #include "common/murmur3.h"
 #include "cql/execution.h"
+#include "cql/lwt.h"
 
 namespace krill::cql {
 
@@ -78,7 +79,7 @@ struct QueryProcessor::Impl {
 
   Impl(schema::SchemaManager& schema, coordinator::Coordinator& coord, const schema::NodeInfo& node,
        common::UuidGenerator& uuids, EventSink* events, ProcessorLimits limits)
-      : svc{schema, coord, node, uuids, events, limits}, prepared(limits.prepared_cache_entries) {}
+      : svc{schema, coord, node, uuids, events, limits, {0}, {}}, prepared(limits.prepared_cache_entries) {}
 
   ExecContext context(const QueryOptions& options, ClientState& state, uint16_t consistency) {
     ExecContext ctx{svc, svc.schema.current(), options, state};
@@ -109,17 +110,29 @@ struct QueryProcessor::Impl {
                                    common::DataType::native(common::TypeKind::kBigint), "[timestamp]", ctx)) {
       ctx.timestamp = *ts;
     }
-    std::vector<storage::PartitionWrite> writes;
+    std::vector<ConditionalStatement> conditional;
+    bool any_conditions = false;
     for (const auto& child : b.statements) {
       check_child_timestamp(child, b.using_clause.timestamp != nullptr);
-      build_modification(child, ctx, writes);
+      check_child_kind(static_cast<uint8_t>(b.type), child, ctx);
+      conditional.push_back(ConditionalStatement{&child, &ctx});
+      any_conditions = any_conditions || has_conditions(child);
     }
+    if (any_conditions) return execute_conditional(conditional);
+    std::vector<storage::PartitionWrite> writes;
+    for (const auto& child : b.statements) build_modification(child, ctx, writes);
     ctx.svc.coordinator.mutate(writes, ctx.consistency);
     return VoidResult{};
   }
 
+  // Counter updates go in COUNTER batches, and only there.
+  static void check_child_kind(uint8_t batch_type, const ModificationStatement& child, const ExecContext& ctx) {
+    bool counter = is_counter_modification(child, ctx);
+    if (batch_type == 2 && !counter) throw_invalid("Only counter mutations are allowed in COUNTER batches");
+    if (batch_type != 2 && counter) throw_invalid("Counter mutations are only allowed in COUNTER batches");
+  }
+
   static void check_batch_type(uint8_t type) {
-    if (type == 2) throw_invalid("Counter batches are not supported yet");
     if (type > 2) throw CqlError(ErrorCode::kProtocolError, "Invalid BATCH type " + std::to_string(type));
   }
 
@@ -197,7 +210,15 @@ ResultMessage QueryProcessor::batch(const std::vector<BatchChildRequest>& childr
       shared.consistency == coordinator::Consistency::kLocalSerial) {
     throw_invalid("You must use conditional updates for serializable writes");
   }
-  std::vector<storage::PartitionWrite> writes;
+  // Each child keeps its own statement, bound values and context until the batch is applied.
+  struct Child {
+    ModificationStatement statement;
+    QueryOptions options;
+    std::unique_ptr<ExecContext> ctx;
+  };
+  std::vector<Child> parsed_children;
+  parsed_children.reserve(children.size());
+  bool any_conditions = false;
   for (const auto& child : children) {
     std::shared_ptr<const Prepared> p;
     ParsedStatement parsed;
@@ -231,16 +252,24 @@ ResultMessage QueryProcessor::batch(const std::vector<BatchChildRequest>& childr
       throw_invalid("There were " + std::to_string(ps->bind_count) + " markers(?) in CQL but " +
                     std::to_string(child.values.size()) + " bound variables");
     }
-    QueryOptions child_options = base;
-    child_options.values = child.values;
-    child_options.names = child.names;
-    ExecContext ctx{impl_->svc, shared.schema, child_options, state};
-    ctx.prepared_keyspace = prepared_ks;
-    ctx.timestamp = shared.timestamp;
-    ctx.now = shared.now;
-    ctx.consistency = shared.consistency;
-    build_modification(m, ctx, writes);
+    Child& c = parsed_children.emplace_back(Child{std::move(m), base, nullptr});
+    c.options.values = child.values;
+    c.options.names = child.names;
+    c.ctx = std::make_unique<ExecContext>(impl_->svc, shared.schema, c.options, state);
+    c.ctx->prepared_keyspace = prepared_ks;
+    c.ctx->timestamp = shared.timestamp;
+    c.ctx->now = shared.now;
+    c.ctx->consistency = shared.consistency;
+    Impl::check_child_kind(options.type, c.statement, *c.ctx);
+    any_conditions = any_conditions || has_conditions(c.statement);
   }
+  if (any_conditions) {
+    std::vector<ConditionalStatement> conditional;
+    for (auto& c : parsed_children) conditional.push_back(ConditionalStatement{&c.statement, c.ctx.get()});
+    return execute_conditional(conditional);
+  }
+  std::vector<storage::PartitionWrite> writes;
+  for (auto& c : parsed_children) build_modification(c.statement, *c.ctx, writes);
   impl_->svc.coordinator.mutate(writes, shared.consistency);
   return VoidResult{};
 }

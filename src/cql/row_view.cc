@@ -1,5 +1,7 @@
 #include "cql/row_view.h"
 
+#include "cql/collections.h"
+
 namespace krill::cql {
 
 using common::Bytes;
@@ -30,6 +32,11 @@ std::optional<Bytes> RowView::value(const ColumnDef& c) const {
       if (clustering == nullptr || static_cast<size_t>(c.position) >= clustering->size()) return std::nullopt;
       return (*clustering)[c.position];
     default: {
+      if (c.type.is_multi_cell()) {
+        const storage::RowFragment* f = c.kind == ColumnKind::kStatic ? static_row : row;
+        if (f == nullptr) return std::nullopt;
+        return assemble(c, *f);
+      }
       const storage::Cell* x = cell(c);
       if (x == nullptr) return std::nullopt;
       return x->value;

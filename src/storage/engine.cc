@@ -134,6 +134,15 @@ class RocksEngine final : public Engine {
         key.push_back(static_cast<char>(KeyKind::kPartitionHeader));
         batch.Merge(h.get(), key, encode_row(header)).PermitUncheckedError();
       }
+      for (const RangeTombstone& rt : w.range_tombstones) {
+        RowFragment frag;
+        frag.deletion = rt.deletion;
+        Bytes key = prefix;
+        key.push_back(static_cast<char>(KeyKind::kRangeTombstone));
+        key += encode_range_bounds(w.layout->clustering, rt.start.prefix, rt.start.inclusive, rt.end.prefix,
+                                   rt.end.inclusive);
+        batch.Merge(h.get(), key, encode_row(frag)).PermitUncheckedError();
+      }
       for (const RowWrite& r : w.rows) {
         Bytes key = prefix;
         if (r.is_static) {

@@ -44,19 +44,27 @@ struct RowWrite {
   RowFragment fragment;
 };
 
+// Bound of a clustering slice: a clustering prefix (possibly empty = unbounded).
+struct SliceBound {
+  std::vector<common::Bytes> prefix;
+  bool inclusive = true;
+};
+
+// Deletes every row whose clustering key lies between `start` and `end` (in storage order).
+struct RangeTombstone {
+  SliceBound start;
+  SliceBound end;
+  Deletion deletion;
+};
+
 // Changes to one partition.
 struct PartitionWrite {
   std::shared_ptr<const TableLayout> layout;
   common::Bytes partition_key;  // serialized routing key
   int64_t token = 0;
   Deletion partition_deletion;  // active() when the whole partition is deleted
+  std::vector<RangeTombstone> range_tombstones;
   std::vector<RowWrite> rows;
-};
-
-// Bound of a clustering slice: a clustering prefix (possibly empty = unbounded).
-struct SliceBound {
-  std::vector<common::Bytes> prefix;
-  bool inclusive = true;
 };
 
 // A contiguous range of rows in clustering order.

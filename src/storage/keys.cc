@@ -491,6 +491,64 @@ std::optional<std::vector<Bytes>> decode_clustering(BytesView encoded, const Clu
   return values;
 }
 
+Bytes encode_range_bounds(const ClusteringLayout& layout, const std::vector<Bytes>& start, bool start_inclusive,
+                          const std::vector<Bytes>& end, bool end_inclusive) {
+  Bytes out;
+  append_clustering(out, layout, start);
+  out.push_back(start_inclusive ? '\x00' : '\x02');
+  append_clustering(out, layout, end);
+  out.push_back(end_inclusive ? '\x00' : '\x02');
+  return out;
+}
+
+namespace {
+
+// Splits off one bound: components (each starting 01) up to the 00/02 terminator.
+// Component encodings are self-delimiting, so this walks them with a layout-free scan:
+// it needs the layout-free property that a terminator byte never starts a component.
+std::optional<std::pair<Bytes, bool>> take_bound(BytesView in, size_t& pos, const ClusteringLayout& layout) {
+  size_t start = pos;
+  for (size_t i = 0; i < layout.types.size() && pos < in.size() && in[pos] == kComponentMarker; ++i) {
+    ++pos;
+    size_t p = 0;
+    std::optional<Bytes> v;
+    if (layout.descending[i]) {
+      Bytes rest(in.substr(pos));
+      for (char& c : rest) c = static_cast<char>(~c);
+      v = get_value(rest, p, layout.types[i]);
+    } else {
+      BytesView rest = in.substr(pos);
+      v = get_value(rest, p, layout.types[i]);
+    }
+    if (!v) return std::nullopt;
+    pos += p;
+  }
+  if (pos >= in.size()) return std::nullopt;
+  char term = in[pos];
+  if (term != '\x00' && term != '\x02') return std::nullopt;
+  Bytes bound(in.substr(start, pos - start));
+  ++pos;
+  return std::make_pair(std::move(bound), term == '\x00');
+}
+
+}  // namespace
+
+std::optional<EncodedRange> decode_range_bounds_with(BytesView suffix, const ClusteringLayout& layout) {
+  size_t pos = 0;
+  auto start = take_bound(suffix, pos, layout);
+  if (!start) return std::nullopt;
+  auto end = take_bound(suffix, pos, layout);
+  if (!end || pos != suffix.size()) return std::nullopt;
+  EncodedRange r;
+  r.from = start->first;
+  if (!start->second && !r.from.empty()) append_after_prefix(r.from);
+  if (!end->first.empty()) {
+    r.to = end->first;
+    if (end->second) append_after_prefix(r.to);
+  }
+  return r;
+}
+
 Bytes prefix_successor(BytesView prefix) {
   Bytes out(prefix);
   while (!out.empty()) {

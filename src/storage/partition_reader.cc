@@ -32,6 +32,16 @@ bool PartitionReader::live_row(const Deletion& partition_deletion, int32_t now, 
   return keep_live(row, now);
 }
 
+Deletion PartitionReader::covering(BytesView row_key) const {
+  Deletion d;
+  for (const Range& r : ranges_) {
+    if (common::compare_bytes(row_key, r.range.from) < 0) continue;
+    if (!r.range.to.empty() && common::compare_bytes(row_key, r.range.to) >= 0) continue;
+    if (r.deletion.timestamp > d.timestamp) d = r.deletion;
+  }
+  return d;
+}
+
 Bytes PartitionReader::slice_start(const Bytes& rows_prefix, const Slice* slice) const {
   Bytes key = rows_prefix;
   if (slice == nullptr || slice->start.prefix.empty()) return key;
@@ -67,7 +77,12 @@ void PartitionReader::read_rows(const Bytes& prefix, const Slice* slice, const R
   if (common::compare_bytes(start, end) >= 0) return;
   auto emit = [&]() -> bool {
     RowFragment row;
-    if (!live_row(partition_deletion, options.now, row)) return status_.is_ok();
+    Deletion deletion = partition_deletion;
+    if (!ranges_.empty()) {
+      Deletion rd = covering(key_of(it_).substr(rows_prefix.size()));
+      if (rd.timestamp > deletion.timestamp) deletion = rd;
+    }
+    if (!live_row(deletion, options.now, row)) return status_.is_ok();
     auto clustering = decode_clustering(key_of(it_).substr(rows_prefix.size()), layout_.clustering);
     if (!clustering) {
       status_ = Status::error("corrupt clustering key in table " + layout_.id);
@@ -95,13 +110,24 @@ void PartitionReader::read_rows(const Bytes& prefix, const Slice* slice, const R
 
 Status PartitionReader::read(const Bytes& prefix, const ReadOptions& options, PartitionData& out) {
   status_ = Status::ok();
+  ranges_.clear();
   Deletion partition_deletion;
-  // Header (partition deletion) and static row sit at the start of the partition.
+  // Header (partition deletion), range tombstones and the static row sit at the start of
+  // the partition, before its rows.
   it_->Seek(rocksdb::Slice(prefix));
   while (it_->Valid() && starts_with(key_of(it_), prefix)) {
     BytesView k = key_of(it_);
-    if (k.size() != prefix.size() + 1) break;
+    if (k.size() <= prefix.size()) break;
     auto kind = static_cast<KeyKind>(k[prefix.size()]);
+    if (kind == KeyKind::kRangeTombstone) {
+      auto range = decode_range_bounds_with(k.substr(prefix.size() + 1), layout_.clustering);
+      auto frag = decode_row(value_of(it_));
+      if (!range || !frag) return Status::error("corrupt range tombstone in table " + layout_.id);
+      ranges_.push_back(Range{std::move(*range), frag->deletion});
+      it_->Next();
+      continue;
+    }
+    if (k.size() != prefix.size() + 1) break;
     if (kind == KeyKind::kPartitionHeader) {
       auto header = decode_row(value_of(it_));
       if (!header) return Status::error("corrupt partition header in table " + layout_.id);

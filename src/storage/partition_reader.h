@@ -26,6 +26,8 @@ class PartitionReader {
   // Decodes the row at the iterator; returns false if it is not live (or not decodable,
   // in which case status_ is set).
   bool live_row(const Deletion& partition_deletion, int32_t now, RowFragment& row);
+  // The newest range deletion covering a row key (its clustering encoding).
+  Deletion covering(common::BytesView row_key) const;
   void read_rows(const common::Bytes& prefix, const Slice* slice, const ReadOptions& options,
                  const Deletion& partition_deletion, PartitionData& out, int64_t& remaining);
   common::Bytes slice_start(const common::Bytes& rows_prefix, const Slice* slice) const;
@@ -34,6 +36,11 @@ class PartitionReader {
   rocksdb::Iterator* it_;
   const TableLayout& layout_;
   common::Status status_;
+  struct Range {
+    EncodedRange range;
+    Deletion deletion;
+  };
+  std::vector<Range> ranges_;  // range tombstones of the partition being read
 };
 
 }  // namespace krill::storage
