@@ -104,8 +104,10 @@ class DataType {
   // Parses a CQL type: native names (case-insensitive; "varchar" is text), list<>, set<>,
   // map<,>, tuple<>, frozen<>, quoted custom class names ('org.apache...'), and UDT names
   // resolved through `udt_lookup` (which returns the UDT type, not frozen, or nullopt).
-  // Unquoted UDT names are looked up lower-cased, "quoted" ones as written; qualified
-  // ks.name spellings are not accepted. Any spacing and keyword case is accepted.
+  // Unquoted UDT names are looked up lower-cased, "quoted" ones as written; a qualified
+  // ks.name reaches udt_lookup as "ks.name" (each part normalised the same way; since a
+  // quoted name may itself contain '.', a lookup should try the whole name first). Any
+  // spacing and keyword case is accepted.
   // Throws CqlError(kSyntaxError) on malformed text, CqlError(kInvalid) on an unknown type
   // ("Unknown type foo"), frozen<> around a native type, or the nesting errors listed at list().
   using UdtLookup = std::function<std::optional<DataType>(const std::string& name)>;

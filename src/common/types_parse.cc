@@ -7,7 +7,7 @@
 namespace krill::common {
 namespace {
 
-enum class Tok { kIdent, kQuotedIdent, kString, kLt, kGt, kComma, kEnd };
+enum class Tok { kIdent, kQuotedIdent, kString, kLt, kGt, kComma, kDot, kEnd };
 
 struct Token {
   Tok kind;
@@ -71,6 +71,9 @@ class TypeParser {
       case ',':
         ++pos_;
         return {Tok::kComma, ",", start};
+      case '.':
+        ++pos_;
+        return {Tok::kDot, ".", start};
       case '\'':
         return {Tok::kString, read_quoted('\''), start};
       case '"':
@@ -100,6 +103,22 @@ class TypeParser {
     return in_frozen ? found->frozen() : *found;
   }
 
+  // `first` (a keyspace name, normalised) followed by `.name` gives "ks.name"; without a dot,
+  // `first` unchanged.
+  std::string maybe_qualified(const std::string& first) {
+    const size_t saved = pos_;
+    if (next().kind != Tok::kDot) {
+      pos_ = saved;
+      return first;
+    }
+    Token t = next();
+    if (t.kind == Tok::kQuotedIdent) return first + "." + t.text;
+    if (t.kind != Tok::kIdent) fail("expected a type name but found '" + t.text + "'", t.pos);
+    std::string lower = t.text;
+    for (auto& ch : lower) ch = static_cast<char>(std::tolower(static_cast<unsigned char>(ch)));
+    return first + "." + lower;
+  }
+
   // Parses one type. `in_frozen`: the type sits inside frozen<> (or a tuple), so nested
   // collections and UDTs are frozen too.
   DataType parse_type(bool in_frozen) {
@@ -108,7 +127,7 @@ class TypeParser {
       case Tok::kString:
         return DataType::custom(t.text);
       case Tok::kQuotedIdent:
-        return lookup_udt(t.text, in_frozen);
+        return lookup_udt(maybe_qualified(t.text), in_frozen);
       case Tok::kIdent:
         break;
       default:
@@ -116,6 +135,7 @@ class TypeParser {
     }
     std::string lower = t.text;
     for (auto& ch : lower) ch = static_cast<char>(std::tolower(static_cast<unsigned char>(ch)));
+    if (std::string q = maybe_qualified(lower); q != lower) return lookup_udt(q, in_frozen);
     if (lower == "frozen") {
       expect(Tok::kLt, "<");
       DataType inner = parse_type(true);

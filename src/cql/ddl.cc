@@ -1,9 +1,11 @@
-// USE, CREATE/DROP KEYSPACE, CREATE/DROP TABLE.
+// USE, CREATE/ALTER/DROP KEYSPACE, CREATE/DROP TABLE, TRUNCATE, and the helpers the other
+// schema statements share (ddl_internal.h).
 #include <algorithm>
 #include <set>
 
 #include "common/values.h"
-#include "cql/execution.h"
+#include "cql/ddl_internal.h"
+#include "cql/parser_internal.h"
 #include "cql/properties.h"
 
 namespace krill::cql {
@@ -18,9 +20,108 @@ using schema::DdlEffects;
 using schema::KeyspaceDef;
 using schema::TableDef;
 
-namespace {
-
 CqlError config_error(const std::string& msg) { return CqlError(ErrorCode::kConfigError, msg); }
+
+SchemaChange schema_change(SchemaChange::Change c, SchemaChange::Target t, const std::string& ks,
+                           const std::string& name) {
+  SchemaChange sc;
+  sc.change = c;
+  sc.target = t;
+  sc.keyspace = ks;
+  sc.name = name;
+  return sc;
+}
+
+ResultMessage announce(ExecContext& ctx, const SchemaChange& sc) {
+  if (ctx.svc.events != nullptr) ctx.svc.events->on_schema_change(sc);
+  return SchemaChangeResult{sc};
+}
+
+void check_not_system(const std::string& ks) {
+  if (ks == "system" || ks == "system_schema" || ks == "system_auth" || ks == "system_distributed" ||
+      ks == "system_traces" || ks == "system_virtual_schema" || ks == "system_views") {
+    throw CqlError(ErrorCode::kUnauthorized, ks + " keyspace is not user-modifiable.");
+  }
+}
+
+void check_name(const std::string& name, const char* what) {
+  if (name.empty() || name.size() > 48) {
+    throw_invalid(std::string(what) + " names shouldn't be more than 48 characters long (got \"" + name +
+                  "\")");
+  }
+  for (char c : name) {
+    if (!std::isalnum(static_cast<unsigned char>(c)) && c != '_') {
+      throw_invalid(std::string(what) +
+                    " name must not be empty, more than 48 characters long, or contain non-" +
+                    "alphanumeric-underscore characters (got \"" + name + "\")");
+    }
+  }
+}
+
+DataType resolve_type(const std::string& text, const KeyspaceDef& ks) {
+  auto lookup = [&ks](const std::string& name) -> std::optional<DataType> {
+    if (auto t = ks.find_type(name)) return t;
+    auto dot = name.find('.');
+    if (dot == std::string::npos) return std::nullopt;
+    std::string other = name.substr(0, dot);
+    if (other != ks.name) {
+      throw_invalid("Statement on keyspace " + ks.name + " cannot refer to a user type in keyspace " + other +
+                    "; user types can only be used in the keyspace they are defined in");
+    }
+    return ks.find_type(name.substr(dot + 1));
+  };
+  return DataType::parse(text, lookup);
+}
+
+void check_column_type(const DataType& type, const std::string& column) {
+  if (type.kind() == common::TypeKind::kUdt && type.is_multi_cell()) {
+    for (const auto& f : type.params()) {
+      if (f.is_multi_cell()) {
+        throw_invalid("Non-frozen UDTs with nested non-frozen collections are not supported for column " +
+                      column);
+      }
+    }
+  }
+}
+
+void apply_table_options(schema::TableParams& params, const std::vector<Property>& props) {
+  std::vector<Property> rest;
+  for (const auto& p : props) {
+    if (p.name == "extensions") {
+      property_map(p);  // validates the shape; Krill keeps no extensions
+    } else {
+      rest.push_back(p);
+    }
+  }
+  apply_table_properties(params, rest);
+}
+
+void sort_columns(TableDef& t) {
+  auto rank = [](const ColumnDef& c) {
+    switch (c.kind) {
+      case ColumnKind::kPartitionKey:
+        return 0;
+      case ColumnKind::kClustering:
+        return 1;
+      case ColumnKind::kStatic:
+        return 2;
+      case ColumnKind::kRegular:
+        break;
+    }
+    return 3;
+  };
+  std::stable_sort(t.columns.begin(), t.columns.end(), [&](const ColumnDef& a, const ColumnDef& b) {
+    if (rank(a) != rank(b)) return rank(a) < rank(b);
+    if (rank(a) < 2) return a.position < b.position;
+    return a.name < b.name;
+  });
+}
+
+std::string qualified_name(const std::string& keyspace, const std::string& name) {
+  return internal::maybe_quote(keyspace) + "." + internal::maybe_quote(name);
+}
+
+namespace {
 
 std::map<std::string, std::string> validate_replication(std::map<std::string, std::string> r) {
   auto it = r.find("class");
@@ -70,42 +171,6 @@ void apply_keyspace_properties(KeyspaceDef& ks, const std::vector<Property>& pro
   if (require_replication && !has_replication) throw config_error("Missing mandatory option 'replication'");
 }
 
-SchemaChange change_for(SchemaChange::Change c, SchemaChange::Target t, const std::string& ks,
-                        const std::string& name = "") {
-  SchemaChange sc;
-  sc.change = c;
-  sc.target = t;
-  sc.keyspace = ks;
-  sc.name = name;
-  return sc;
-}
-
-ResultMessage announce(ExecContext& ctx, const SchemaChange& sc) {
-  if (ctx.svc.events != nullptr) ctx.svc.events->on_schema_change(sc);
-  return SchemaChangeResult{sc};
-}
-
-void check_not_system(const std::string& ks) {
-  if (ks == "system" || ks == "system_schema" || ks == "system_auth" || ks == "system_distributed" ||
-      ks == "system_traces" || ks == "system_virtual_schema" || ks == "system_views") {
-    throw CqlError(ErrorCode::kUnauthorized, ks + " keyspace is not user-modifiable.");
-  }
-}
-
-void check_name(const std::string& name, const char* what) {
-  if (name.empty() || name.size() > 48) {
-    throw_invalid(std::string(what) + " names shouldn't be more than 48 characters long (got \"" + name +
-                  "\")");
-  }
-  for (char c : name) {
-    if (!std::isalnum(static_cast<unsigned char>(c)) && c != '_') {
-      throw_invalid(std::string(what) +
-                    " name must not be empty, more than 48 characters long, or contain non-" +
-                    "alphanumeric-underscore characters (got \"" + name + "\")");
-    }
-  }
-}
-
 ResultMessage create_keyspace(const CreateKeyspaceStatement& s, ExecContext& ctx) {
   check_name(s.keyspace, "Keyspace");
   check_not_system(s.keyspace);
@@ -119,7 +184,7 @@ ResultMessage create_keyspace(const CreateKeyspaceStatement& s, ExecContext& ctx
       if (s.if_not_exists) return fx;
       common::ErrorDetail d;
       d.keyspace = s.keyspace;
-      throw CqlError(ErrorCode::kAlreadyExists, "Keyspace '" + s.keyspace + "' already exists", d);
+      throw CqlError(ErrorCode::kAlreadyExists, "Cannot add existing keyspace \"" + s.keyspace + "\"", d);
     }
     next.keyspaces[s.keyspace] = def;
     fx.keyspaces_changed.push_back(s.keyspace);
@@ -128,7 +193,7 @@ ResultMessage create_keyspace(const CreateKeyspaceStatement& s, ExecContext& ctx
   });
   if (!created) return VoidResult{};
   return announce(ctx,
-                  change_for(SchemaChange::Change::kCreated, SchemaChange::Target::kKeyspace, s.keyspace));
+                  schema_change(SchemaChange::Change::kCreated, SchemaChange::Target::kKeyspace, s.keyspace));
 }
 
 ResultMessage alter_keyspace(const AlterKeyspaceStatement& s, ExecContext& ctx) {
@@ -150,7 +215,7 @@ ResultMessage alter_keyspace(const AlterKeyspaceStatement& s, ExecContext& ctx) 
   });
   if (!altered) return VoidResult{};
   return announce(ctx,
-                  change_for(SchemaChange::Change::kUpdated, SchemaChange::Target::kKeyspace, s.keyspace));
+                  schema_change(SchemaChange::Change::kUpdated, SchemaChange::Target::kKeyspace, s.keyspace));
 }
 
 ResultMessage drop_keyspace(const DropKeyspaceStatement& s, ExecContext& ctx) {
@@ -172,11 +237,12 @@ ResultMessage drop_keyspace(const DropKeyspaceStatement& s, ExecContext& ctx) {
   if (!dropped) return VoidResult{};
   if (ctx.state.keyspace == s.keyspace) ctx.state.keyspace.clear();
   return announce(ctx,
-                  change_for(SchemaChange::Change::kDropped, SchemaChange::Target::kKeyspace, s.keyspace));
+                  schema_change(SchemaChange::Change::kDropped, SchemaChange::Target::kKeyspace, s.keyspace));
 }
 
-std::shared_ptr<TableDef> build_table(const CreateTableStatement& s, const std::string& ks,
+std::shared_ptr<TableDef> build_table(const CreateTableStatement& s, const KeyspaceDef& keyspace,
                                       ExecContext& ctx) {
+  const std::string& ks = keyspace.name;
   auto t = std::make_shared<TableDef>();
   t->keyspace = ks;
   t->name = s.table.name;
@@ -201,8 +267,12 @@ std::shared_ptr<TableDef> build_table(const CreateTableStatement& s, const std::
     if (!key_names.insert(name).second) throw_invalid("Duplicate column '" + name + "' in PRIMARY KEY");
     if (it->second->is_static)
       throw_invalid("Static column '" + name + "' cannot be part of the PRIMARY KEY");
-    DataType type = DataType::parse(it->second->type);
+    DataType type = resolve_type(it->second->type, keyspace);
     if (type.is_multi_cell()) {
+      if (type.kind() == common::TypeKind::kUdt) {
+        throw_invalid("Invalid non-frozen user-defined type \"" + type.cql_name() +
+                      "\" for PRIMARY KEY column '" + name + "'");
+      }
       throw_invalid("Invalid non-frozen collection type " + type.cql_name() + " for PRIMARY KEY component " +
                     name);
     }
@@ -237,7 +307,8 @@ std::shared_ptr<TableDef> build_table(const CreateTableStatement& s, const std::
   bool has_counter = false, has_non_counter = false;
   for (const auto& c : s.columns) {
     if (key_names.count(c.name)) continue;
-    DataType type = DataType::parse(c.type);
+    DataType type = resolve_type(c.type, keyspace);
+    check_column_type(type, c.name);
     (type.is_counter() ? has_counter : has_non_counter) = true;
     if (c.is_static && ck.empty()) {
       throw_invalid("Static columns are not allowed in tables with no clustering columns");
@@ -255,7 +326,7 @@ std::shared_ptr<TableDef> build_table(const CreateTableStatement& s, const std::
   t->columns.insert(t->columns.end(), regulars.begin(), regulars.end());
   for (auto& c : t->columns) c.id = t->next_column_id++;
   if (s.compact_storage) throw_invalid("COMPACT STORAGE tables are not supported (removed in Cassandra 4.0)");
-  apply_table_properties(t->params, s.properties);
+  apply_table_options(t->params, s.properties);
   t->refresh_layout();
   return t;
 }
@@ -264,19 +335,23 @@ ResultMessage create_table(const CreateTableStatement& s, ExecContext& ctx) {
   std::string ks = resolve_keyspace(s.table.keyspace, ctx);
   check_not_system(ks);
   check_name(s.table.name, "Table");
-  auto table = build_table(s, ks, ctx);
+  std::shared_ptr<TableDef> table;
   bool created = false;
   ctx.svc.schema.apply([&](schema::Schema& next) {
     DdlEffects fx;
     auto cur = next.find_keyspace(ks);
     if (!cur) throw_invalid("Keyspace '" + ks + "' doesn't exist");
-    if (cur->find_table(table->name)) {
+    if (cur->find_table(s.table.name)) {
       if (s.if_not_exists) return fx;
       common::ErrorDetail d;
       d.keyspace = ks;
-      d.table = table->name;
-      throw CqlError(ErrorCode::kAlreadyExists, "Table '" + ks + "." + table->name + "' already exists", d);
+      d.table = s.table.name;
+      throw CqlError(ErrorCode::kAlreadyExists,
+                     "Cannot add already existing table \"" + s.table.name + "\" to keyspace \"" + ks + "\"",
+                     d);
     }
+    // Types resolve against the schema being changed, so a concurrent DROP TYPE cannot slip in.
+    table = build_table(s, *cur, ctx);
     auto def = std::make_shared<KeyspaceDef>(*cur);
     def->tables[table->name] = table;
     next.keyspaces[ks] = def;
@@ -286,8 +361,8 @@ ResultMessage create_table(const CreateTableStatement& s, ExecContext& ctx) {
     return fx;
   });
   if (!created) return VoidResult{};
-  return announce(ctx,
-                  change_for(SchemaChange::Change::kCreated, SchemaChange::Target::kTable, ks, table->name));
+  return announce(
+      ctx, schema_change(SchemaChange::Change::kCreated, SchemaChange::Target::kTable, ks, table->name));
 }
 
 ResultMessage drop_table(const DropTableStatement& s, ExecContext& ctx) {
@@ -297,11 +372,7 @@ ResultMessage drop_table(const DropTableStatement& s, ExecContext& ctx) {
   ctx.svc.schema.apply([&](schema::Schema& next) {
     DdlEffects fx;
     auto cur = next.find_keyspace(ks);
-    if (!cur) {
-      if (s.if_exists) return fx;
-      throw_invalid("Keyspace '" + ks + "' doesn't exist");
-    }
-    auto t = cur->find_table(s.table.name);
+    auto t = cur ? cur->find_table(s.table.name) : nullptr;
     if (!t) {
       if (s.if_exists) return fx;
       throw_invalid("Table '" + ks + "." + s.table.name + "' doesn't exist");
@@ -315,8 +386,8 @@ ResultMessage drop_table(const DropTableStatement& s, ExecContext& ctx) {
     return fx;
   });
   if (!dropped) return VoidResult{};
-  return announce(ctx,
-                  change_for(SchemaChange::Change::kDropped, SchemaChange::Target::kTable, ks, s.table.name));
+  return announce(
+      ctx, schema_change(SchemaChange::Change::kDropped, SchemaChange::Target::kTable, ks, s.table.name));
 }
 
 ResultMessage truncate_table(const TruncateStatement& s, ExecContext& ctx) {
@@ -346,6 +417,11 @@ ResultMessage execute_ddl(const Statement& stmt, ExecContext& ctx) {
   if (auto* s = std::get_if<CreateTableStatement>(&stmt)) return create_table(*s, ctx);
   if (auto* s = std::get_if<DropTableStatement>(&stmt)) return drop_table(*s, ctx);
   if (auto* s = std::get_if<TruncateStatement>(&stmt)) return truncate_table(*s, ctx);
+  if (auto* s = std::get_if<AlterTableStatement>(&stmt)) return alter_table(*s, ctx);
+  if (auto* s = std::get_if<CreateTypeStatement>(&stmt)) return create_type(*s, ctx);
+  if (auto* s = std::get_if<AlterTypeStatement>(&stmt)) return alter_type(*s, ctx);
+  if (auto* s = std::get_if<DropTypeStatement>(&stmt)) return drop_type(*s, ctx);
+  if (auto* s = std::get_if<DescribeStatement>(&stmt)) return execute_describe(*s, ctx);
   throw_invalid("This statement is not supported yet");
 }
 

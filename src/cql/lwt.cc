@@ -10,8 +10,8 @@ namespace krill::cql {
 
 using common::Bytes;
 using common::DataType;
-using common::TypeKind;
 using common::throw_invalid;
+using common::TypeKind;
 using schema::ColumnDef;
 using schema::ColumnKind;
 using schema::TableDef;
@@ -54,16 +54,19 @@ std::optional<Bytes> condition_subject(const Condition& c, const ColumnDef& col,
       }
       return std::nullopt;
     }
-    int32_t index = common::decode_int(evaluate_required(*c.element, DataType::native(TypeKind::kInt), "idx(" + col.name + ")", ctx));
+    int32_t index = common::decode_int(
+        evaluate_required(*c.element, DataType::native(TypeKind::kInt), "idx(" + col.name + ")", ctx));
     auto items = common::decode_elements(*v);
     if (index < 0 || static_cast<size_t>(index) >= items.size()) return std::nullopt;
     return items[static_cast<size_t>(index)];
   }
   if (!c.field.empty()) {
-    if (col.type.kind() != TypeKind::kUdt) throw_invalid("Invalid field selection on non-UDT column " + col.name);
+    if (col.type.kind() != TypeKind::kUdt)
+      throw_invalid("Invalid field selection on non-UDT column " + col.name);
     const auto& names = col.type.field_names();
     auto it = std::find(names.begin(), names.end(), c.field);
-    if (it == names.end()) throw_invalid("UDT column " + col.name + " does not have a field named " + c.field);
+    if (it == names.end())
+      throw_invalid("UDT column " + col.name + " does not have a field named " + c.field);
     size_t i = static_cast<size_t>(it - names.begin());
     type = col.type.params()[i];
     if (!v) return std::nullopt;
@@ -85,7 +88,8 @@ bool holds(const Condition& c, const ColumnDef& col, const RowView& row, const E
     case Relation::Op::kEq:
     case Relation::Op::kNeq: {
       TermValue v = operand(c.value);
-      bool equal = v.is_value() ? (current && common::compare_values(type, *current, v.bytes) == 0) : !current;
+      bool equal =
+          v.is_value() ? (current && common::compare_values(type, *current, v.bytes) == 0) : !current;
       return c.op == Relation::Op::kEq ? equal : !equal;
     }
     case Relation::Op::kIn: {
@@ -93,7 +97,8 @@ bool holds(const Condition& c, const ColumnDef& col, const RowView& row, const E
       if (c.value) {
         TermValue list = evaluate_term(*c.value, DataType::list(type, true), col.name, ctx);
         if (list.is_value()) {
-          for (auto& e : common::decode_elements(list.bytes)) candidates.push_back(TermValue{TermValue::Kind::kValue, e});
+          for (auto& e : common::decode_elements(list.bytes))
+            candidates.push_back(TermValue{TermValue::Kind::kValue, e});
         }
       }
       for (const auto& t : c.in_values) candidates.push_back(operand(t));
@@ -121,7 +126,8 @@ bool holds(const Condition& c, const ColumnDef& col, const RowView& row, const E
     case Relation::Op::kContainsKey: {
       if (!type.is_collection()) throw_invalid("Cannot use CONTAINS on non-collection column " + col.name);
       bool key = c.op == Relation::Op::kContainsKey;
-      if (key && type.kind() != TypeKind::kMap) throw_invalid("Cannot use CONTAINS KEY on non-map column " + col.name);
+      if (key && type.kind() != TypeKind::kMap)
+        throw_invalid("Cannot use CONTAINS KEY on non-map column " + col.name);
       const DataType& et = type.kind() == TypeKind::kMap ? type.params()[key ? 0 : 1] : type.params()[0];
       TermValue v = evaluate_term(*c.value, et, col.name, ctx);
       if (!v.is_value() || !current) return false;
@@ -150,26 +156,50 @@ bool has_conditions(const ModificationStatement& stmt) {
 
 ResultMessage execute_conditional(const std::vector<ConditionalStatement>& statements) {
   ExecContext& first = *statements.front().ctx;
-  // Build every write first: it validates the statements and names the partition.
+  // Build every write first: it validates the statements and names the partition and,
+  // per statement, the row its conditions apply to.
   std::vector<storage::PartitionWrite> writes;
+  std::vector<std::optional<std::vector<Bytes>>> targets;  // nullopt: the static row / partition
   std::shared_ptr<const TableDef> table;
   for (const auto& cs : statements) {
-    const QualifiedName& name = std::visit([](const auto& s) -> const QualifiedName& { return s.table; }, *cs.statement);
+    const QualifiedName& name =
+        std::visit([](const auto& s) -> const QualifiedName& { return s.table; }, *cs.statement);
     auto t = find_table(*cs.ctx->schema, resolve_keyspace(name.keyspace, *cs.ctx), name.name);
     if (table && t != table) throw_invalid("Batch with conditions cannot span multiple tables");
     table = t;
-    if (is_counter_modification(*cs.statement, *cs.ctx)) throw_invalid("Conditional updates are not supported on counter tables");
-    build_modification(*cs.statement, *cs.ctx, writes);
-  }
-  if (writes.size() != 1) {
-    throw_invalid(statements.size() > 1 ? "Batch with conditions cannot span multiple partitions"
-                                        : "IN on the partition key is not supported with conditional updates");
+    if (is_counter_modification(*cs.statement, *cs.ctx))
+      throw_invalid("Conditional updates are not supported on counter tables");
+    std::vector<storage::PartitionWrite> own;
+    build_modification(*cs.statement, *cs.ctx, own);
+    if (own.size() != 1) {
+      throw_invalid(statements.size() > 1
+                        ? "Batch with conditions cannot span multiple partitions"
+                        : "IN on the partition key is not supported with conditional updates");
+    }
+    std::optional<std::vector<Bytes>> target;
+    for (const auto& r : own.front().rows) {
+      if (!r.is_static) target = r.clustering;
+    }
+    targets.push_back(std::move(target));
+    if (writes.empty()) {
+      writes.push_back(std::move(own.front()));
+      continue;
+    }
+    storage::PartitionWrite& w = writes.front();
+    if (w.partition_key != own.front().partition_key)
+      throw_invalid("Batch with conditions cannot span multiple partitions");
+    if (own.front().partition_deletion.timestamp > w.partition_deletion.timestamp) {
+      w.partition_deletion = own.front().partition_deletion;
+    }
+    for (auto& rt : own.front().range_tombstones) w.range_tombstones.push_back(std::move(rt));
+    for (auto& r : own.front().rows) w.rows.push_back(std::move(r));
   }
   const storage::PartitionWrite& pw = writes.front();
   for (const auto& cs : statements) {
     if (auto* u = std::get_if<UpdateStatement>(cs.statement)) {
       for (const auto& r : u->where) {
-        if (r.op == Relation::Op::kIn) throw_invalid("IN on the clustering key columns is not supported with conditional updates");
+        if (r.op == Relation::Op::kIn)
+          throw_invalid("IN on the clustering key columns is not supported with conditional updates");
       }
     }
   }
@@ -182,29 +212,28 @@ ResultMessage execute_conditional(const std::vector<ConditionalStatement>& state
                                                       coordinator::Consistency::kOne);
   auto pk = split_partition_key(pw.partition_key, table->partition_key().size());
   const storage::RowFragment* stat = current.static_row ? &current.static_row->fragment : nullptr;
-  // The row a statement targets: the one whose clustering it writes (or the static row).
-  auto row_view = [&](const ModificationStatement& s) -> std::pair<RowView, bool> {
-    std::vector<Bytes> ck;
-    for (const auto& r : pw.rows) {
-      if (!r.is_static) ck = r.clustering;
-    }
-    bool static_only = std::none_of(pw.rows.begin(), pw.rows.end(), [](const auto& r) { return !r.is_static; }) &&
-                       !table->clustering_key().empty();
-    if (!static_only) {
+  // The row a statement's conditions apply to.
+  auto row_view = [&](size_t i) -> std::pair<RowView, bool> {
+    const auto& target = targets[i];
+    if (target) {
       for (const auto& r : current.rows) {
-        if (r.clustering == ck) return {RowView{table.get(), &pk, &r.clustering, &r.fragment, stat, nullptr, pw.token, first.now}, true};
+        if (r.clustering == *target) {
+          return {RowView{table.get(), &pk, &r.clustering, &r.fragment, stat, nullptr, pw.token, first.now},
+                  true};
+        }
       }
+      return {RowView{table.get(), &pk, nullptr, nullptr, stat, nullptr, pw.token, first.now}, false};
     }
-    bool exists = static_only ? stat != nullptr : table->clustering_key().empty() && !current.rows.empty();
-    (void)s;
+    bool exists = table->clustering_key().empty() ? !current.rows.empty() : stat != nullptr;
     return {RowView{table.get(), &pk, nullptr, nullptr, stat, nullptr, pw.token, first.now}, exists};
   };
 
   bool applied = true;
   std::vector<const ColumnDef*> report;
   std::optional<std::pair<RowView, bool>> reported_row;
-  for (const auto& cs : statements) {
-    auto [view, exists] = row_view(*cs.statement);
+  for (size_t i = 0; i < statements.size(); ++i) {
+    const ConditionalStatement& cs = statements[i];
+    auto [view, exists] = row_view(i);
     if (if_not_exists(*cs.statement)) {
       if (exists) {
         applied = false;
@@ -219,9 +248,13 @@ ResultMessage execute_conditional(const std::vector<ConditionalStatement>& state
       if (!exists) applied = false;
       continue;
     }
-    for (const Condition& c : *conditions_of(*cs.statement)) {
+    const std::vector<Condition>* conds = conditions_of(*cs.statement);
+    if (conds == nullptr) continue;  // an unconditional statement of a conditional batch
+    for (const Condition& c : *conds) {
       const ColumnDef* col = table->find_column(c.column);
-      if (!col) throw_invalid("Undefined column name " + c.column + " in table " + table->keyspace + "." + table->name);
+      if (!col)
+        throw_invalid("Undefined column name " + c.column + " in table " + table->keyspace + "." +
+                      table->name);
       if (col->kind == ColumnKind::kPartitionKey || col->kind == ColumnKind::kClustering) {
         throw_invalid("PRIMARY KEY column '" + col->name + "' cannot have IF conditions");
       }
@@ -232,7 +265,8 @@ ResultMessage execute_conditional(const std::vector<ConditionalStatement>& state
   }
 
   RowsResult result;
-  result.columns.push_back(ColumnSpec{table->keyspace, table->name, "[applied]", DataType::native(TypeKind::kBoolean)});
+  result.columns.push_back(
+      ColumnSpec{table->keyspace, table->name, "[applied]", DataType::native(TypeKind::kBoolean)});
   Row row{common::encode_boolean(applied)};
   if (applied) {
     first.svc.coordinator.mutate(writes, first.consistency == coordinator::Consistency::kSerial ||

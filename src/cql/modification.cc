@@ -6,6 +6,7 @@
 #include "common/murmur3.h"
 #include "common/values.h"
 #include "cql/collections.h"
+#include "cql/json.h"
 #include "cql/lwt.h"
 #include "cql/where.h"
 
@@ -13,8 +14,8 @@ namespace krill::cql {
 
 using common::Bytes;
 using common::DataType;
-using common::TypeKind;
 using common::throw_invalid;
+using common::TypeKind;
 using schema::ColumnDef;
 using schema::ColumnKind;
 using schema::TableDef;
@@ -28,7 +29,8 @@ constexpr int32_t kMaxTtl = 630720000;  // 20 years, as Cassandra
 constexpr size_t kMaxKeyLength = 65535;
 
 bool is_counter_table(const TableDef& t) {
-  return std::any_of(t.columns.begin(), t.columns.end(), [](const ColumnDef& c) { return c.type.is_counter(); });
+  return std::any_of(t.columns.begin(), t.columns.end(),
+                     [](const ColumnDef& c) { return c.type.is_counter(); });
 }
 
 WriteAttrs write_attrs(const UsingClause& u, const TableDef& t, const ExecContext& ctx, bool allow_ttl) {
@@ -67,7 +69,8 @@ void check_key(const Bytes& key) {
 
 void check_writable(const TableDef& t) {
   if (t.is_virtual) {
-    throw common::CqlError(common::ErrorCode::kUnauthorized, t.keyspace + " keyspace is not user-modifiable.");
+    throw common::CqlError(common::ErrorCode::kUnauthorized,
+                           t.keyspace + " keyspace is not user-modifiable.");
   }
 }
 
@@ -171,7 +174,8 @@ void assignment_cells(const Assignment& as, const ColumnDef& c, ExecContext& ctx
       TermValue v = value_of(t);
       if (v.kind == TermValue::Kind::kUnset) return;
       if (t.is_multi_cell()) {
-        overwrite_cells(c, v.is_value() ? std::optional<Bytes>(v.bytes) : std::nullopt, a, ctx.svc.uuids, out);
+        overwrite_cells(c, v.is_value() ? std::optional<Bytes>(v.bytes) : std::nullopt, a, ctx.svc.uuids,
+                        out);
       } else {
         out.push_back(v.is_value() ? make_live_cell(c.id, Bytes(), std::move(v.bytes), a)
                                    : make_tombstone_cell(c.id, Bytes(), a));
@@ -216,7 +220,8 @@ void assignment_cells(const Assignment& as, const ColumnDef& c, ExecContext& ctx
     }
     case Assignment::Op::kPrepend: {
       if (t.kind() != TypeKind::kList || !t.is_multi_cell()) {
-        throw_invalid("Invalid operation (" + c.name + " = ? + " + c.name + ") for non list column " + c.name);
+        throw_invalid("Invalid operation (" + c.name + " = ? + " + c.name + ") for non list column " +
+                      c.name);
       }
       TermValue v = value_of(t);
       if (v.kind == TermValue::Kind::kUnset) return;
@@ -245,11 +250,15 @@ void assignment_cells(const Assignment& as, const ColumnDef& c, ExecContext& ctx
       return;
     }
     case Assignment::Op::kSetField: {
-      if (t.kind() != TypeKind::kUdt) throw_invalid("Invalid operation (" + c.name + "." + as.field + " = ?) for non-UDT column " + c.name);
-      if (!t.is_multi_cell()) throw_invalid("Invalid operation (" + c.name + "." + as.field + " = ?) for frozen UDT column " + c.name);
+      if (t.kind() != TypeKind::kUdt)
+        throw_invalid("Invalid operation (" + c.name + "." + as.field + " = ?) for non-UDT column " + c.name);
+      if (!t.is_multi_cell())
+        throw_invalid("Invalid operation (" + c.name + "." + as.field + " = ?) for frozen UDT column " +
+                      c.name);
       const auto& names = t.field_names();
       auto it = std::find(names.begin(), names.end(), as.field);
-      if (it == names.end()) throw_invalid("UDT column " + c.name + " does not have a field named " + as.field);
+      if (it == names.end())
+        throw_invalid("UDT column " + c.name + " does not have a field named " + as.field);
       size_t i = static_cast<size_t>(it - names.begin());
       TermValue v = value_of(t.params()[i]);
       if (v.kind == TermValue::Kind::kUnset) return;
@@ -264,8 +273,9 @@ void build_insert(const InsertStatement& s, ExecContext& ctx, std::vector<Partit
   std::string ks = resolve_keyspace(s.table.keyspace, ctx);
   auto table = find_table(*ctx.schema, ks, s.table.name);
   check_writable(*table);
-  if (is_counter_table(*table)) throw_invalid("INSERT statements are not allowed on counter tables, use UPDATE instead");
-  if (s.json) throw_invalid("INSERT JSON is not supported yet");
+  if (is_counter_table(*table))
+    throw_invalid("INSERT statements are not allowed on counter tables, use UPDATE instead");
+  if (s.json) return build_insert(expand_insert_json(s, *table, ctx), ctx, writes);  // INSERT JSON: json.h
   if (s.columns.size() != s.values.size()) throw_invalid("Unmatched column names/values");
   WriteAttrs attrs = write_attrs(s.using_clause, *table, ctx, true);
   auto pk = table->partition_key();
@@ -280,7 +290,8 @@ void build_insert(const InsertStatement& s, ExecContext& ctx, std::vector<Partit
     if (!seen.insert(c->name).second) throw_invalid("Multiple definitions found for column " + c->name);
     TermValue v = evaluate_term(*s.values[i], c->type, c->name, ctx);
     if (c->kind == ColumnKind::kPartitionKey || c->kind == ColumnKind::kClustering) {
-      if (v.kind == TermValue::Kind::kNull) throw_invalid("Invalid null value in condition for column " + c->name);
+      if (v.kind == TermValue::Kind::kNull)
+        throw_invalid("Invalid null value in condition for column " + c->name);
       if (v.kind == TermValue::Kind::kUnset) throw_invalid("Invalid unset value for column " + c->name);
       (c->kind == ColumnKind::kPartitionKey ? pk_vals : ck_vals)[c->position] = v.bytes;
       continue;
@@ -288,7 +299,8 @@ void build_insert(const InsertStatement& s, ExecContext& ctx, std::vector<Partit
     if (v.kind == TermValue::Kind::kUnset) continue;
     auto& cells = (c->kind == ColumnKind::kStatic ? static_row : row).fragment.cells;
     if (c->type.is_multi_cell()) {
-      overwrite_cells(*c, v.is_value() ? std::optional<Bytes>(v.bytes) : std::nullopt, attrs, ctx.svc.uuids, cells);
+      overwrite_cells(*c, v.is_value() ? std::optional<Bytes>(v.bytes) : std::nullopt, attrs, ctx.svc.uuids,
+                      cells);
     } else {
       cells.push_back(v.is_value() ? make_live_cell(c->id, Bytes(), std::move(v.bytes), attrs)
                                    : make_tombstone_cell(c->id, Bytes(), attrs));
@@ -297,11 +309,14 @@ void build_insert(const InsertStatement& s, ExecContext& ctx, std::vector<Partit
   std::vector<Bytes> pk_components;
   std::string missing;
   for (size_t i = 0; i < pk.size(); ++i) {
-    if (!pk_vals[i]) missing += (missing.empty() ? "" : ", ") + pk[i]->name;
-    else pk_components.push_back(*pk_vals[i]);
+    if (!pk_vals[i])
+      missing += (missing.empty() ? "" : ", ") + pk[i]->name;
+    else
+      pk_components.push_back(*pk_vals[i]);
   }
   if (!missing.empty()) throw_invalid("Some partition key parts are missing: " + missing);
-  bool no_clustering_given = std::none_of(ck_vals.begin(), ck_vals.end(), [](auto& v) { return v.has_value(); });
+  bool no_clustering_given =
+      std::none_of(ck_vals.begin(), ck_vals.end(), [](auto& v) { return v.has_value(); });
   bool only_static = row.fragment.cells.empty() && !static_row.fragment.cells.empty() && no_clustering_given;
   for (size_t i = 0; i < ck.size(); ++i) {
     if (!ck_vals[i]) missing += (missing.empty() ? "" : ", ") + ck[i]->name;
@@ -342,13 +357,16 @@ void build_update(const UpdateStatement& s, ExecContext& ctx, std::vector<Partit
       throw_invalid("PRIMARY KEY part " + c->name + " found in SET part");
     }
     bool element_op = a.op == Assignment::Op::kSetElement || a.op == Assignment::Op::kSetField;
-    if (!element_op && !seen.insert(c->name).second) throw_invalid("Multiple definitions found for column " + c->name);
+    if (!element_op && !seen.insert(c->name).second)
+      throw_invalid("Multiple definitions found for column " + c->name);
     if (c->kind != ColumnKind::kStatic) only_static = false;
     assignments.emplace_back(&a, c);
   }
-  WhereAnalysis w = analyze_where(s.where, *table, ctx, only_static ? WhereUse::kDelete : WhereUse::kUpdate, false);
+  WhereAnalysis w =
+      analyze_where(s.where, *table, ctx, only_static ? WhereUse::kDelete : WhereUse::kUpdate, false);
   if (only_static && (!w.ck_values.empty() || w.ck_lower || w.ck_upper)) {
-    throw_invalid("Invalid restrictions on clustering columns since the UPDATE statement modifies only static columns");
+    throw_invalid(
+        "Invalid restrictions on clustering columns since the UPDATE statement modifies only static columns");
   }
   if (w.ck_lower || w.ck_upper) {
     throw_invalid("Slice restrictions are not supported on the clustering columns in UPDATE statements");
@@ -361,7 +379,8 @@ void build_update(const UpdateStatement& s, ExecContext& ctx, std::vector<Partit
     static_row.is_static = true;
     CurrentRow current_static(ctx, *table, key, nullptr);
     for (auto [a, c] : assignments) {
-      if (c->kind == ColumnKind::kStatic) assignment_cells(*a, *c, ctx, attrs, current_static, static_row.fragment.cells);
+      if (c->kind == ColumnKind::kStatic)
+        assignment_cells(*a, *c, ctx, attrs, current_static, static_row.fragment.cells);
     }
     if (!static_row.fragment.cells.empty()) {
       sort_cells(static_row.fragment.cells);
@@ -383,15 +402,17 @@ void build_update(const UpdateStatement& s, ExecContext& ctx, std::vector<Partit
 }
 
 // The cells a DELETE target writes into one row.
-void delete_cells(const DeleteTarget& t, const ColumnDef& c, ExecContext& ctx, const WriteAttrs& a, CurrentRow& current,
-                  std::vector<Cell>& out) {
+void delete_cells(const DeleteTarget& t, const ColumnDef& c, ExecContext& ctx, const WriteAttrs& a,
+                  CurrentRow& current, std::vector<Cell>& out) {
   if (t.element) {
     if (!c.type.is_multi_cell() || c.type.kind() == TypeKind::kUdt) {
       throw_invalid("Invalid operation: " + c.name + " is not a non-frozen collection");
     }
-    if (c.type.kind() == TypeKind::kSet) throw_invalid("Invalid operation (" + c.name + "[?]) for set column " + c.name);
+    if (c.type.kind() == TypeKind::kSet)
+      throw_invalid("Invalid operation (" + c.name + "[?]) for set column " + c.name);
     if (c.type.kind() == TypeKind::kMap) {
-      out.push_back(make_tombstone_cell(c.id, evaluate_required(*t.element, c.type.params()[0], "key(" + c.name + ")", ctx), a));
+      out.push_back(make_tombstone_cell(
+          c.id, evaluate_required(*t.element, c.type.params()[0], "key(" + c.name + ")", ctx), a));
       return;
     }
     Bytes index = evaluate_required(*t.element, DataType::native(TypeKind::kInt), "idx(" + c.name + ")", ctx);
@@ -409,7 +430,8 @@ void delete_cells(const DeleteTarget& t, const ColumnDef& c, ExecContext& ctx, c
     return;
   }
   if (c.type.is_multi_cell()) {
-    overwrite_cells(c, std::nullopt, WriteAttrs{a.timestamp + 1, 0, a.now}, ctx.svc.uuids, out);  // tombstone at ts
+    overwrite_cells(c, std::nullopt, WriteAttrs{a.timestamp + 1, 0, a.now}, ctx.svc.uuids,
+                    out);  // tombstone at ts
     return;
   }
   out.push_back(make_tombstone_cell(c.id, Bytes(), a));
@@ -436,7 +458,8 @@ void build_delete(const DeleteStatement& s, ExecContext& ctx, std::vector<Partit
   if (has_regular && !w.ck_complete) {
     std::string missing;
     auto ck = table->clustering_key();
-    for (size_t j = w.ck_values.size(); j < ck.size(); ++j) missing += (missing.empty() ? "" : ", ") + ck[j]->name;
+    for (size_t j = w.ck_values.size(); j < ck.size(); ++j)
+      missing += (missing.empty() ? "" : ", ") + ck[j]->name;
     throw_invalid("Some clustering keys are missing: " + missing);
   }
   storage::Deletion deletion{attrs.timestamp, attrs.now};
@@ -465,7 +488,8 @@ void build_delete(const DeleteStatement& s, ExecContext& ctx, std::vector<Partit
     static_row.is_static = true;
     CurrentRow current_static(ctx, *table, key, nullptr);
     for (auto [t, c] : targets) {
-      if (c->kind == ColumnKind::kStatic) delete_cells(*t, *c, ctx, attrs, current_static, static_row.fragment.cells);
+      if (c->kind == ColumnKind::kStatic)
+        delete_cells(*t, *c, ctx, attrs, current_static, static_row.fragment.cells);
     }
     if (!static_row.fragment.cells.empty()) {
       sort_cells(static_row.fragment.cells);
@@ -493,7 +517,8 @@ bool is_counter_modification(const ModificationStatement& stmt, const ExecContex
   return is_counter_table(*table);
 }
 
-void build_modification(const ModificationStatement& stmt, ExecContext& ctx, std::vector<PartitionWrite>& writes) {
+void build_modification(const ModificationStatement& stmt, ExecContext& ctx,
+                        std::vector<PartitionWrite>& writes) {
   std::visit(
       [&](const auto& s) {
         using T = std::decay_t<decltype(s)>;
@@ -506,7 +531,8 @@ void build_modification(const ModificationStatement& stmt, ExecContext& ctx, std
 
 ResultMessage execute_modification(const ModificationStatement& stmt, ExecContext& ctx) {
   if (has_conditions(stmt)) return execute_conditional({stmt}, ctx);
-  if (ctx.consistency == coordinator::Consistency::kSerial || ctx.consistency == coordinator::Consistency::kLocalSerial) {
+  if (ctx.consistency == coordinator::Consistency::kSerial ||
+      ctx.consistency == coordinator::Consistency::kLocalSerial) {
     throw_invalid("You must use conditional updates for serializable writes");
   }
   std::vector<PartitionWrite> writes;

@@ -1,6 +1,7 @@
 // Prepare-time metadata: what each bind marker binds to, and the partition key indexes
 // drivers use for token-aware routing.
 #include "cql/execution.h"
+#include "cql/where.h"
 
 namespace krill::cql {
 
@@ -76,11 +77,10 @@ class Describer {
 
   void relations(const std::vector<Relation>& where) {
     for (const Relation& r : where) {
-      if (r.token) {
-        bind(r.value, spec("partition key token", DataType::native(TypeKind::kBigint)));
+      if (r.token || r.multi_column || r.columns.size() != 1) {
+        relation_bind_specs(r, *table_, p_.bind_specs);  // token(...) and (a, b) relations: where.h
         continue;
       }
-      if (r.columns.size() != 1) continue;
       const ColumnDef* c = table_->find_column(r.columns[0]);
       if (!c) continue;
       if (r.op == Relation::Op::kIn) {
@@ -126,16 +126,70 @@ class Describer {
     for (const auto& a : s.assignments) {
       const ColumnDef* c = t->find_column(a.column);
       if (!c) continue;
-      bind(a.value, spec(c->name, c->type));
+      assignment(a, *c);
     }
     relations(s.where);
+    conditions(s.conditions);
     routing();
   }
 
+  void conditions(const std::vector<Condition>& conds) {
+    for (const Condition& c : conds) {
+      const ColumnDef* col = table_->find_column(c.column);
+      if (!col) continue;
+      DataType t = col->type;
+      if (c.element && t.is_collection() && t.kind() != TypeKind::kSet) {
+        bool is_map = t.kind() == TypeKind::kMap;
+        bind(c.element, spec(is_map ? "key(" + col->name + ")" : "idx(" + col->name + ")",
+                             is_map ? t.params()[0] : DataType::native(TypeKind::kInt)));
+        t = is_map ? t.params()[1] : t.params()[0];
+      }
+      if (c.op == Relation::Op::kIn && c.value) {
+        bind(c.value, spec("in(" + col->name + ")", DataType::list(t, true)));
+      } else {
+        bind(c.value, spec(col->name, t));
+      }
+      for (const auto& v : c.in_values) bind(v, spec(col->name, t));
+    }
+  }
+
+  // Markers in SET items: the element key/index, then the value with its receiver's type.
+  void assignment(const Assignment& a, const ColumnDef& c) {
+    const DataType& t = c.type;
+    DataType value_type = t;
+    if (a.op == Assignment::Op::kSetElement && t.is_collection()) {
+      bool is_map = t.kind() == TypeKind::kMap;
+      bind(a.key, spec(is_map ? "key(" + c.name + ")" : "idx(" + c.name + ")",
+                       is_map ? t.params()[0] : DataType::native(TypeKind::kInt)));
+      value_type = is_map ? t.params()[1] : t.params()[0];
+      bind(a.value, spec("value(" + c.name + ")", value_type));
+      return;
+    }
+    if (a.op == Assignment::Op::kSetField && t.kind() == TypeKind::kUdt) {
+      for (size_t i = 0; i < t.field_names().size(); ++i) {
+        if (t.field_names()[i] == a.field) value_type = t.params()[i];
+      }
+      bind(a.value, spec(c.name + "." + a.field, value_type));
+      return;
+    }
+    if (t.is_counter()) value_type = DataType::native(TypeKind::kBigint);
+    if (a.op == Assignment::Op::kSubtract && t.kind() == TypeKind::kMap)
+      value_type = DataType::set(t.params()[0]);
+    bind(a.value, spec(c.name, value_type));
+  }
+
   void remove(const DeleteStatement& s) {
-    table(s.table);
+    auto t = table(s.table);
+    for (const auto& target : s.targets) {
+      const ColumnDef* c = t->find_column(target.column);
+      if (!c || !target.element || !c->type.is_collection()) continue;
+      bool is_map = c->type.kind() == TypeKind::kMap;
+      bind(target.element, spec(is_map ? "key(" + c->name + ")" : "idx(" + c->name + ")",
+                                is_map ? c->type.params()[0] : DataType::native(TypeKind::kInt)));
+    }
     using_clause(s.using_clause, "");
     relations(s.where);
+    conditions(s.conditions);
     routing();
   }
 

@@ -68,7 +68,9 @@ bool is_ddl(const Statement& s) {
          std::holds_alternative<AlterKeyspaceStatement>(s) ||
          std::holds_alternative<DropKeyspaceStatement>(s) ||
          std::holds_alternative<CreateTableStatement>(s) || std::holds_alternative<DropTableStatement>(s) ||
-         std::holds_alternative<TruncateStatement>(s);
+         std::holds_alternative<TruncateStatement>(s) || std::holds_alternative<AlterTableStatement>(s) ||
+         std::holds_alternative<CreateTypeStatement>(s) || std::holds_alternative<AlterTypeStatement>(s) ||
+         std::holds_alternative<DropTypeStatement>(s) || std::holds_alternative<DescribeStatement>(s);
 }
 
 }  // namespace
@@ -126,7 +128,8 @@ struct QueryProcessor::Impl {
   }
 
   // Counter updates go in COUNTER batches, and only there.
-  static void check_child_kind(uint8_t batch_type, const ModificationStatement& child, const ExecContext& ctx) {
+  static void check_child_kind(uint8_t batch_type, const ModificationStatement& child,
+                               const ExecContext& ctx) {
     bool counter = is_counter_modification(child, ctx);
     if (batch_type == 2 && !counter) throw_invalid("Only counter mutations are allowed in COUNTER batches");
     if (batch_type != 2 && counter) throw_invalid("Counter mutations are only allowed in COUNTER batches");

@@ -1,137 +1,165 @@
-// SELECT: key lookups and range scans, ordering, limits and paging.
+// SELECT: planning, result rows, aggregates, GROUP BY, PER PARTITION LIMIT, ordering and
+// paging. Reading the rows is select_read.cc's job.
+//
+// Paging: the page size and LIMIT count result rows, i.e. groups for GROUP BY queries.
+// Rows are streamed from storage in bounded chunks and grouped on the fly, so a group may
+// span any number of storage reads and pages stop only between groups: the paging state
+// is the last row of the last group returned. Aggregates without GROUP BY read every
+// selected row (in chunks) and return their single row without paging.
 #include <algorithm>
 
-#include "common/murmur3.h"
 #include "common/values.h"
+#include "cql/select_internal.h"
 #include "cql/selection.h"
-#include "cql/where.h"
-#include "schema/system_keyspaces.h"
 
 namespace krill::cql {
 
 using common::Bytes;
-using common::CqlError;
+using common::BytesView;
 using common::DataType;
-using common::ErrorCode;
 using common::throw_invalid;
+using schema::ColumnDef;
 using schema::ColumnKind;
 using schema::TableDef;
 
 namespace {
 
-constexpr uint8_t kPagingStateVersion = 1;
-
-// Where the next page starts. Opaque to clients.
-struct PagingState {
-  Bytes partition_key;
-  bool has_clustering = false;  // false: the partition is finished (e.g. a static-only row)
-  std::vector<Bytes> clustering;
-  int64_t remaining = INT64_MAX;  // rows left under LIMIT
-  int32_t index = 0;              // partition index for key lookups, row offset for virtual tables
-};
-
-Bytes encode_paging_state(const PagingState& s) {
-  Bytes out;
-  out.push_back(static_cast<char>(kPagingStateVersion));
-  common::put_be32(out, static_cast<uint32_t>(s.partition_key.size()));
-  out += s.partition_key;
-  out.push_back(s.has_clustering ? '\1' : '\0');
-  common::put_be32(out, static_cast<uint32_t>(s.clustering.size()));
-  for (const auto& c : s.clustering) {
-    common::put_be32(out, static_cast<uint32_t>(c.size()));
-    out += c;
-  }
-  common::put_be64(out, static_cast<uint64_t>(s.remaining));
-  common::put_be32(out, static_cast<uint32_t>(s.index));
-  return out;
-}
-
-PagingState decode_paging_state(const Bytes& b) {
-  auto bad = []() -> CqlError {
-    return CqlError(ErrorCode::kProtocolError, "Invalid value for the paging state");
-  };
-  size_t pos = 0;
-  auto need = [&](size_t n) {
-    if (b.size() - pos < n) throw bad();
-  };
-  auto bytes = [&]() {
-    need(4);
-    uint32_t n = common::get_be32(b.data() + pos);
-    pos += 4;
-    need(n);
-    Bytes v = b.substr(pos, n);
-    pos += n;
-    return v;
-  };
-  PagingState s;
-  need(1);
-  if (static_cast<uint8_t>(b[pos++]) != kPagingStateVersion) throw bad();
-  s.partition_key = bytes();
-  need(1);
-  s.has_clustering = b[pos++] != 0;
-  need(4);
-  uint32_t n = common::get_be32(b.data() + pos);
-  pos += 4;
-  if (n > 1024) throw bad();
-  for (uint32_t i = 0; i < n; ++i) s.clustering.push_back(bytes());
-  need(12);
-  s.remaining = static_cast<int64_t>(common::get_be64(b.data() + pos));
-  s.index = static_cast<int32_t>(common::get_be32(b.data() + pos + 8));
-  pos += 12;
-  if (pos != b.size() || s.remaining <= 0 || s.index < 0) throw bad();
-  return s;
-}
-
-// Accumulates result rows up to the page size and remembers where the page ended.
-class PageBuilder {
+// Turns the rows it is offered into result rows (or groups), up to the page size, LIMIT and
+// PER PARTITION LIMIT.
+class PageBuilder final : public RowSink {
  public:
-  PageBuilder(Selection& sel, const std::vector<RowFilter>& filters, int64_t page_rows, int64_t remaining)
-      : sel_(sel), filters_(filters), page_rows_(page_rows), remaining_(remaining) {}
+  enum class Mode {
+    kRows,       // one result row per row
+    kAggregate,  // one result row for all rows
+    kGroups,     // one result row per GROUP BY group
+  };
+  struct Limits {
+    int64_t page = INT64_MAX;           // result rows in this page
+    int64_t remaining = INT64_MAX;      // result rows left under LIMIT
+    int64_t per_partition = INT64_MAX;  // result rows per partition
+  };
 
-  bool full() const { return taken_ >= page_rows_ || taken_ >= remaining_; }
-  int64_t capacity() const { return std::min(page_rows_, remaining_) - taken_; }
-  bool filtering() const { return !filters_.empty(); }
-
-  // Offers a row; returns true when it was taken.
-  bool offer(const RowView& view) {
-    for (const auto& f : filters_) {
-      if (!passes(f, view.value(*f.column))) return false;
+  PageBuilder(Selection& sel, const std::vector<RowFilter>& filters, Mode mode,
+              std::vector<const ColumnDef*> group_by, Limits limits, const std::optional<PagingState>& from)
+      : sel_(sel), filters_(filters), mode_(mode), group_by_(std::move(group_by)), limits_(limits) {
+    if (from) {
+      count_pk_ = from->partition_key;
+      count_ = from->partition_count;
     }
-    sel_.add(view, rows_);
-    ++taken_;
-    return true;
+  }
+
+  Verdict offer(const RowView& row, BytesView pk) override {
+    for (const auto& f : filters_) {
+      if (!passes(f, row.value(*f.column))) return Verdict::kConsumed;
+    }
+    switch (mode_) {
+      case Mode::kRows:
+        count_in(pk);
+        if (count_ >= limits_.per_partition) return Verdict::kSkipPartition;
+        if (full()) return Verdict::kStop;
+        sel_.reset();
+        sel_.add_input(row);
+        rows_.push_back(sel_.output());
+        ++taken_;
+        ++count_;
+        return Verdict::kConsumed;
+      case Mode::kAggregate:
+        count_in(pk);
+        if (count_ >= limits_.per_partition) return Verdict::kSkipPartition;
+        sel_.add_input(row);
+        ++count_;
+        return Verdict::kConsumed;
+      case Mode::kGroups: {
+        auto key = group_key(row);
+        if (open_ && key == open_key_) {
+          sel_.add_input(row);
+          return Verdict::kConsumed;
+        }
+        if (open_) emit_group();
+        count_in(pk);
+        if (count_ >= limits_.per_partition) return Verdict::kSkipPartition;
+        if (full()) return Verdict::kStop;
+        sel_.reset();
+        sel_.add_input(row);
+        open_ = true;
+        open_key_ = std::move(key);
+        open_pk_ = Bytes(pk);
+        return Verdict::kConsumed;
+      }
+    }
+    return Verdict::kConsumed;
+  }
+
+  int64_t wanted(BytesView pk) const override {
+    if (mode_ != Mode::kRows || !filters_.empty()) return kMaxReadChunk;
+    int64_t cap = std::min(limits_.page, limits_.remaining) - taken_;
+    if (cap < INT64_MAX) ++cap;  // one more row tells whether another page follows
+    if (limits_.per_partition != INT64_MAX && !pk.empty()) {
+      int64_t done = pk == count_pk_ ? count_ : 0;
+      cap = std::min(cap, limits_.per_partition - done + 1);
+    }
+    return std::max<int64_t>(cap, 1);
+  }
+
+  // Completes the last group, or the aggregate row (always one, even for no rows).
+  void finish() {
+    if (mode_ == Mode::kAggregate) rows_.push_back(sel_.output());
+    if (mode_ == Mode::kGroups && open_) emit_group();
   }
 
   std::vector<Row>& rows() { return rows_; }
-  int64_t taken() const { return taken_; }
-  int64_t remaining_after() const { return remaining_ - taken_; }
-  bool limit_reached() const { return taken_ >= remaining_; }
+  bool limit_reached() const { return taken_ >= limits_.remaining; }
+  int64_t remaining_after() const { return limits_.remaining - taken_; }
+  // Result rows already returned from partition `pk`, for the paging state.
+  int32_t partition_count(BytesView pk) const { return pk == count_pk_ ? static_cast<int32_t>(count_) : 0; }
 
  private:
+  bool full() const { return taken_ >= limits_.page || taken_ >= limits_.remaining; }
+
+  void count_in(BytesView pk) {
+    if (pk != count_pk_) {
+      count_pk_ = Bytes(pk);
+      count_ = 0;
+    }
+  }
+
+  void emit_group() {
+    rows_.push_back(sel_.output());
+    ++taken_;
+    count_in(open_pk_);
+    ++count_;
+    open_ = false;
+  }
+
+  std::vector<std::optional<Bytes>> group_key(const RowView& row) const {
+    std::vector<std::optional<Bytes>> key;
+    key.reserve(group_by_.size());
+    for (const ColumnDef* c : group_by_) key.push_back(row.value(*c));
+    return key;
+  }
+
   Selection& sel_;
   const std::vector<RowFilter>& filters_;
-  int64_t page_rows_;
-  int64_t remaining_;
+  Mode mode_;
+  std::vector<const ColumnDef*> group_by_;  // partition key, then the grouped clustering prefix
+  Limits limits_;
   int64_t taken_ = 0;
+  Bytes count_pk_;     // the partition count_ refers to
+  int64_t count_ = 0;  // result rows returned from count_pk_
+  bool open_ = false;  // a group is being accumulated
+  std::vector<std::optional<Bytes>> open_key_;
+  Bytes open_pk_;
   std::vector<Row> rows_;
-};
-
-struct SelectPlan {
-  std::shared_ptr<const TableDef> table;
-  WhereAnalysis where;
-  bool reversed = false;
-  int64_t limit = INT64_MAX;
 };
 
 bool order_reversed(const SelectStatement& s, const TableDef& t, const WhereAnalysis& w) {
   if (s.order_by.empty()) return false;
   if (!w.pk_complete)
     throw_invalid("ORDER BY is only supported when the partition key is restricted by an EQ or an IN.");
-  auto ck = t.clustering_key();
   std::optional<bool> reversed;
   for (size_t i = 0; i < s.order_by.size(); ++i) {
     const auto& [name, desc] = s.order_by[i];
-    const schema::ColumnDef* c = t.find_column(name);
+    const ColumnDef* c = t.find_column(name);
     if (!c) throw_invalid("Undefined column name " + name + " in table " + t.keyspace + "." + t.name);
     if (c->kind != ColumnKind::kClustering) {
       throw_invalid("Order by is currently only supported on the clustered columns of the PRIMARY KEY, got " +
@@ -149,199 +177,130 @@ bool order_reversed(const SelectStatement& s, const TableDef& t, const WhereAnal
   return reversed.value_or(false);
 }
 
-void emit_partition(const storage::PartitionData& pd, const SelectPlan& plan, PageBuilder& page, int32_t now,
-                    std::optional<PagingState>& last, int32_t index, bool allow_static_only) {
-  const TableDef& t = *plan.table;
-  auto pk = split_partition_key(pd.partition_key, t.partition_key().size());
-  const storage::RowFragment* stat = pd.static_row ? &pd.static_row->fragment : nullptr;
-  for (const auto& r : pd.rows) {
-    if (page.full()) return;
-    RowView v{&t, &pk, &r.clustering, &r.fragment, stat, nullptr, pd.token, now};
-    page.offer(v);
-    // The page resumes after the last row examined, whether or not a filter took it.
-    last = PagingState{pd.partition_key, true, r.clustering, 0, index};
+// GROUP BY: primary key columns in their declared order (columns restricted by an
+// equality may be left out), covering the whole partition key. Returns the columns that
+// identify a group: the partition key and the grouped clustering prefix.
+std::vector<const ColumnDef*> group_by_columns(const SelectStatement& s, const TableDef& t,
+                                               const WhereAnalysis& w) {
+  if (s.group_by.empty()) return {};
+  auto pk = t.partition_key();
+  auto ck = t.clustering_key();
+  std::vector<const ColumnDef*> key_columns(pk.begin(), pk.end());
+  key_columns.insert(key_columns.end(), ck.begin(), ck.end());
+  auto restricted_by_eq = [&](const ColumnDef* c) {
+    size_t p = static_cast<size_t>(c->position);
+    if (c->kind == ColumnKind::kPartitionKey) return w.pk_complete && w.pk_values[p].size() == 1;
+    return p < w.ck_values.size() && w.ck_values[p].size() == 1 && !w.ck_prefixes;
+  };
+  const char* order_error =
+      "Group by currently only support groups of columns following their declared order in the PRIMARY KEY";
+  size_t pos = 0;
+  for (const auto& name : s.group_by) {
+    const ColumnDef* c = t.find_column(name);
+    if (!c) throw_invalid("Undefined column name " + name + " in table " + t.keyspace + "." + t.name);
+    if (c->kind != ColumnKind::kPartitionKey && c->kind != ColumnKind::kClustering)
+      throw_invalid("Group by is currently only supported on the columns of the PRIMARY KEY, got " + c->name);
+    while (true) {
+      if (pos >= key_columns.size()) throw_invalid(order_error);
+      const ColumnDef* next = key_columns[pos++];
+      if (next == c) break;
+      if (!restricted_by_eq(next)) throw_invalid(order_error);
+    }
   }
-  if (pd.rows.empty() && stat != nullptr && allow_static_only && !page.full()) {
-    RowView v{&t, &pk, nullptr, nullptr, stat, nullptr, pd.token, now};
-    page.offer(v);
-    last = PagingState{pd.partition_key, false, {}, 0, index};
-  }
+  if (pos < pk.size()) throw_invalid("Group by is not supported on only a part of the partition key");
+  if (pos > pk.size() && s.distinct)
+    throw_invalid("Grouping on clustering columns is not allowed for SELECT DISTINCT queries");
+  return std::vector<const ColumnDef*>(key_columns.begin(),
+                                       key_columns.begin() + static_cast<std::ptrdiff_t>(pos));
 }
 
-RowsResult finish(Selection& sel, PageBuilder& page, std::optional<PagingState> last, bool more) {
-  RowsResult result;
-  result.columns = sel.columns();
-  if (sel.is_aggregate()) {
-    result.rows.push_back(sel.aggregate_result());
-    return result;
-  }
-  result.rows = std::move(page.rows());
-  if (more && last && !page.limit_reached()) {
-    last->remaining = page.remaining_after();
-    result.paging_state = encode_paging_state(*last);
-  }
-  return result;
-}
-
-RowsResult select_virtual(const SelectStatement& s, const SelectPlan& plan, Selection& sel, ExecContext& ctx,
-                          int64_t page_rows, const std::optional<PagingState>& state) {
-  auto rows = schema::virtual_table_rows(*plan.table, *ctx.schema, ctx.svc.node);
-  int64_t remaining = state ? state->remaining : plan.limit;
-  PageBuilder page(sel, plan.where.filters, page_rows, remaining);
-  std::optional<PagingState> last;
-  size_t start = state ? static_cast<size_t>(state->index) : 0;
-  size_t i = start;
-  for (; i < rows.size() && !page.full(); ++i) {
-    RowView v{plan.table.get(), nullptr, nullptr, nullptr, nullptr, &rows[i], 0, ctx.now};
-    page.offer(v);
-    last = PagingState{{}, false, {}, 0, static_cast<int32_t>(i + 1)};
-  }
-  return finish(sel, page, last, i < rows.size());
+std::optional<int64_t> positive_limit(const TermPtr& term, const char* receiver, const char* what,
+                                      ExecContext& ctx) {
+  auto v = evaluate_integer(term, DataType::native(common::TypeKind::kInt), receiver, ctx);
+  if (v && *v <= 0) throw_invalid(std::string(what) + " must be strictly positive");
+  return v;
 }
 
 }  // namespace
 
 std::vector<ColumnSpec> select_result_columns(const SelectStatement& stmt, const TableDef& table) {
-  return Selection(stmt, table).columns();
+  return Selection(stmt, table, nullptr).columns();
 }
 
 ResultMessage execute_select(const SelectStatement& s, ExecContext& ctx) {
-  SelectPlan plan;
+  ReadPlan plan;
   std::string ks = resolve_keyspace(s.table.keyspace, ctx);
   plan.table = find_table(*ctx.schema, ks, s.table.name);
   const TableDef& t = *plan.table;
-  if (!s.group_by.empty()) throw_invalid("GROUP BY is not supported yet");
-  if (s.per_partition_limit) throw_invalid("PER PARTITION LIMIT is not supported yet");
-  if (s.json) throw_invalid("SELECT JSON is not supported yet");
-  Selection sel(s, t);
+  Selection sel(s, t, &ctx);
   plan.where = analyze_where(s.where, t, ctx, WhereUse::kSelect, s.allow_filtering);
-  plan.reversed = order_reversed(s, t, plan.where);
-  if (auto limit = evaluate_integer(s.limit, DataType::native(common::TypeKind::kInt), "[limit]", ctx)) {
-    if (*limit <= 0) throw_invalid("LIMIT must be strictly positive");
-    plan.limit = *limit;
-  }
-  int64_t page_rows =
-      ctx.options.page_size > 0 ? std::min(ctx.options.page_size, ctx.svc.limits.max_page_size) : INT64_MAX;
-  if (sel.is_aggregate()) page_rows = INT64_MAX;
-  std::optional<PagingState> state;
-  if (ctx.options.paging_state && !ctx.options.paging_state->empty() && !sel.is_aggregate()) {
-    state = decode_paging_state(*ctx.options.paging_state);
-  }
-  RowsResult result;
-  if (t.is_virtual) {
-    result = select_virtual(s, plan, sel, ctx, page_rows, state);
-    result.skip_metadata = ctx.options.skip_metadata;
-    return result;
-  }
   const WhereAnalysis& w = plan.where;
-  int64_t remaining = state ? state->remaining : plan.limit;
-  PageBuilder page(sel, w.filters, page_rows, remaining);
-  std::optional<PagingState> last;
-  bool more = false;
-  bool ck_restricted = !w.ck_values.empty() || w.ck_lower || w.ck_upper;
-  storage::ReadOptions ro;
-  ro.slices = clustering_slices(w, t);
-  ro.reversed = plan.reversed;
-  ro.now = ctx.now;
-  if (w.pk_complete) {
-    auto keys = selected_partition_keys(w);
-    if (!s.order_by.empty() && keys.size() > 1 && ctx.options.page_size > 0) {
+  plan.reversed = order_reversed(s, t, w);
+  plan.distinct = s.distinct;
+  plan.ck_restricted = !w.ck_values.empty() || w.ck_lower || w.ck_upper || w.ck_prefixes;
+  auto group_by = group_by_columns(s, t, w);
+  PageBuilder::Limits limits;
+  if (auto limit = positive_limit(s.limit, "[limit]", "LIMIT", ctx)) limits.remaining = *limit;
+  if (auto ppl = positive_limit(s.per_partition_limit, "[per_partition_limit]", "PER PARTITION LIMIT", ctx)) {
+    if (s.distinct) throw_invalid("PER PARTITION LIMIT is not allowed with SELECT DISTINCT queries");
+    limits.per_partition = *ppl;
+  }
+  auto mode = !group_by.empty()    ? PageBuilder::Mode::kGroups
+              : sel.is_aggregate() ? PageBuilder::Mode::kAggregate
+                                   : PageBuilder::Mode::kRows;
+  if (mode != PageBuilder::Mode::kAggregate && ctx.options.page_size > 0)
+    limits.page = std::min(ctx.options.page_size, ctx.svc.limits.max_page_size);
+  std::optional<PagingState> state;
+  if (ctx.options.paging_state && !ctx.options.paging_state->empty() && mode != PageBuilder::Mode::kAggregate)
+    state = decode_paging_state(*ctx.options.paging_state);
+  if (state) limits.remaining = state->remaining;
+
+  // ORDER BY over several partitions (IN): read each partition's best rows, sort, then LIMIT.
+  bool sort_partitions = !s.order_by.empty() && w.pk_complete && selected_partition_keys(w).size() > 1;
+  std::vector<size_t> sort_positions;
+  int64_t limit = limits.remaining;
+  if (sort_partitions) {
+    if (ctx.options.page_size > 0) {
       throw_invalid(
           "Cannot page queries with both ORDER BY and a IN restriction on the partition key; you must "
           "either remove the ORDER BY or the IN and sort client side, or disable paging for this query");
     }
-    if (w.ck_complete && !t.clustering_key().empty() && selected_clustering_keys(w).empty()) keys.clear();
-    size_t start = state ? static_cast<size_t>(state->index) : 0;
-    for (size_t i = start; i < keys.size(); ++i) {
-      if (page.full()) {
-        more = true;
-        break;
-      }
-      storage::ReadOptions pro = ro;
-      if (state && i == start) {
-        if (!state->has_clustering) continue;
-        pro.after_clustering = state->clustering;
-      }
-      pro.row_limit = page.filtering() ? INT64_MAX : page.capacity();
-      int64_t token = common::murmur3_token(keys[i]);
-      auto pd = ctx.svc.coordinator.read_partition(*t.layout, keys[i], token, pro, ctx.consistency);
-      emit_partition(pd, plan, page, ctx.now, last, static_cast<int32_t>(i), !ck_restricted);
-      if (page.full()) more = true;
-    }
-    if (!s.order_by.empty() && keys.size() > 1) {
-      // Rows of several partitions, ordered by the clustering columns as asked.
-      auto ck = t.clustering_key();
-      std::vector<size_t> pos;
-      for (size_t k = 0; k < s.order_by.size(); ++k) {
-        for (size_t c = 0; c < sel.columns().size(); ++c) {
-          if (sel.columns()[c].name == s.order_by[k].first) pos.push_back(c);
-        }
-      }
-      if (pos.size() != s.order_by.size())
-        throw_invalid("ORDER BY with IN requires the ordered columns to be selected");
-      std::stable_sort(page.rows().begin(), page.rows().end(), [&](const Row& a, const Row& b) {
-        for (size_t k = 0; k < pos.size(); ++k) {
-          int c =
-              common::compare_values(ck[k]->type, a[pos[k]].value_or(Bytes()), b[pos[k]].value_or(Bytes()));
-          if (c != 0) return s.order_by[k].second ? c > 0 : c < 0;
-        }
-        return false;
-      });
-    }
-  } else if (!w.token_empty) {
-    storage::ScanOptions so;
-    so.now = ctx.now;
-    so.end_token = w.token_end;
-    so.distinct = s.distinct;
-    if (w.token_start) so.start.token = *w.token_start;
-    if (state) {
-      // Finish the partition the previous page stopped in, then continue after it.
-      int64_t token = common::murmur3_token(state->partition_key);
-      if (state->has_clustering && !s.distinct) {
-        storage::ReadOptions pro = ro;
-        pro.after_clustering = state->clustering;
-        pro.row_limit = page.filtering() ? INT64_MAX : page.capacity();
-        auto pd =
-            ctx.svc.coordinator.read_partition(*t.layout, state->partition_key, token, pro, ctx.consistency);
-        emit_partition(pd, plan, page, ctx.now, last, 0, false);
-        if (page.full()) more = true;  // the partition spans more pages still
-      }
-      so.start.token = token;
-      so.start.after_partition_key = state->partition_key;
-    }
-    while (!page.full()) {
-      so.row_limit = page.filtering() ? 1000 : page.capacity();
-      if (s.distinct) so.partition_limit = page.capacity();
-      auto scan = ctx.svc.coordinator.scan(*t.layout, so, ctx.consistency);
-      for (const auto& pd : scan.partitions) {
-        if (s.distinct) {
-          if (page.full()) break;
-          auto pk = split_partition_key(pd.partition_key, t.partition_key().size());
-          const storage::RowFragment* stat = pd.static_row ? &pd.static_row->fragment : nullptr;
-          RowView v{&t, &pk, nullptr, nullptr, stat, nullptr, pd.token, ctx.now};
-          page.offer(v);
-          last = PagingState{pd.partition_key, false, {}, 0, 0};
-          continue;
-        }
-        emit_partition(pd, plan, page, ctx.now, last, 0, true);
-        if (page.full()) break;
-      }
-      if (page.full()) {
-        more = true;
-        break;
-      }
-      if (!scan.more || scan.partitions.empty()) break;
-      if (page.filtering()) {
-        // The last partition may have been cut by the row limit: end this (short) page
-        // where reading stopped, and let the next page resume there.
-        more = true;
-        break;
-      }
-      so.start.token = scan.partitions.back().token;
-      so.start.after_partition_key = scan.partitions.back().partition_key;
-    }
+    std::vector<const ColumnDef*> order_columns;
+    for (const auto& [name, desc] : s.order_by) order_columns.push_back(t.find_column(name));
+    sort_positions = sel.add_hidden_columns(order_columns);
+    limits.per_partition = std::min(limits.per_partition, limits.remaining);
+    limits.remaining = INT64_MAX;
   }
-  result = finish(sel, page, last, more);
+
+  PageBuilder page(sel, w.filters, mode, group_by, limits, state);
+  StreamEnd end;
+  if (!selects_nothing(w)) {
+    plan.slices = clustering_slices(w, t);
+    end = stream_rows(plan, ctx, state, page);
+  }
+  page.finish();
+
+  RowsResult result;
+  result.columns = sel.columns();
+  result.rows = std::move(page.rows());
+  if (sort_partitions) {
+    auto ck = t.clustering_key();
+    std::stable_sort(result.rows.begin(), result.rows.end(), [&](const Row& a, const Row& b) {
+      for (size_t k = 0; k < sort_positions.size(); ++k) {
+        size_t p = sort_positions[k];
+        int c = common::compare_values(ck[k]->type, a[p].value_or(Bytes()), b[p].value_or(Bytes()));
+        if (c != 0) return s.order_by[k].second ? c > 0 : c < 0;
+      }
+      return false;
+    });
+    if (static_cast<int64_t>(result.rows.size()) > limit) result.rows.resize(static_cast<size_t>(limit));
+    for (auto& r : result.rows) r.resize(sel.visible_count());
+  }
+  if (end.stopped && end.last && !page.limit_reached()) {
+    end.last->remaining = page.remaining_after();
+    end.last->partition_count = page.partition_count(end.last->partition_key);
+    result.paging_state = encode_paging_state(*end.last);
+  }
   result.skip_metadata = ctx.options.skip_metadata;
   return result;
 }

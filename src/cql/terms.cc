@@ -1,7 +1,8 @@
-#include <chrono>
+#include <algorithm>
 
 #include "common/values.h"
 #include "cql/execution.h"
+#include "cql/functions.h"
 
 namespace krill::cql {
 
@@ -87,48 +88,113 @@ Bytes literal_value(const Term& t, const DataType& type, const std::string& rece
   }
 }
 
-TermValue call_function(const Term& t, const DataType& type, const std::string& receiver,
-                        const ExecContext& ctx) {
-  std::string name = t.name;
-  for (char& c : name) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
-  if (auto dot = name.rfind('.'); dot != std::string::npos) name = name.substr(dot + 1);
-  auto want = [&](std::initializer_list<TypeKind> kinds, const char* returns) {
-    for (TypeKind k : kinds) {
-      if (type.kind() == k) return;
+}  // namespace
+
+std::string term_text(const Term& t) {
+  switch (t.kind) {
+    case Term::Kind::kNull:
+      return "null";
+    case Term::Kind::kString: {
+      std::string out = "'";
+      for (char c : t.text) out += c == '\'' ? std::string("''") : std::string(1, c);
+      return out + "'";
     }
-    throw_invalid("Type error: " + name + "() returns " + returns + " which cannot be assigned to \"" +
-                  receiver + "\" of type " + type.cql_name());
-  };
-  auto millis = std::chrono::duration_cast<std::chrono::milliseconds>(
-                    std::chrono::system_clock::now().time_since_epoch())
-                    .count();
-  TermValue out;
-  out.kind = TermValue::Kind::kValue;
-  if (!t.elements.empty() && name != "totimestamp" && name != "todate" && name != "tounixtimestamp") {
-    throw_invalid("Invalid number of arguments in call to function " + name + ": 0 required but " +
-                  std::to_string(t.elements.size()) + " provided");
+    case Term::Kind::kHex:
+      return "0x" + t.text;
+    case Term::Kind::kBindMarker:
+      return t.bind_name.empty() ? "?" : ":" + t.bind_name;
+    case Term::Kind::kFunctionCall:
+    case Term::Kind::kList:
+    case Term::Kind::kSet:
+    case Term::Kind::kTuple: {
+      std::string out = t.kind == Term::Kind::kFunctionCall ? t.name + "("
+                        : t.kind == Term::Kind::kList       ? "["
+                        : t.kind == Term::Kind::kSet        ? "{"
+                                                            : "(";
+      for (size_t i = 0; i < t.elements.size(); ++i) out += (i ? ", " : "") + term_text(*t.elements[i]);
+      return out + (t.kind == Term::Kind::kList ? "]" : t.kind == Term::Kind::kSet ? "}" : ")");
+    }
+    case Term::Kind::kMap:
+    case Term::Kind::kUdt: {
+      std::string out = "{";
+      for (size_t i = 0; i < t.elements.size(); ++i) {
+        if (t.kind == Term::Kind::kUdt) {
+          out += (i ? ", " : "") + t.field_names[i] + ": " + term_text(*t.elements[i]);
+        } else {
+          out += (i == 0 ? "" : i % 2 ? ": " : ", ") + term_text(*t.elements[i]);
+        }
+      }
+      return out + "}";
+    }
+    case Term::Kind::kCast:
+      return "(" + t.name + ")" + (t.elements.empty() ? "" : term_text(*t.elements[0]));
+    default:
+      return t.text;
   }
-  if (name == "now" || name == "currenttimeuuid") {
-    want({TypeKind::kTimeuuid, TypeKind::kUuid}, "timeuuid");
-    out.bytes = ctx.svc.uuids.time_based().to_bytes();
-  } else if (name == "uuid") {
-    want({TypeKind::kUuid}, "uuid");
-    out.bytes = ctx.svc.uuids.random().to_bytes();
-  } else if (name == "currenttimestamp") {
-    want({TypeKind::kTimestamp}, "timestamp");
-    out.bytes = common::encode_bigint(millis);
-  } else if (name == "currentdate") {
-    want({TypeKind::kDate}, "date");
-    int64_t days = millis >= 0 ? millis / 86400000 : -((-millis + 86399999) / 86400000);
-    out.bytes = common::encode_int(static_cast<int32_t>(static_cast<uint32_t>(days + (int64_t{1} << 31))));
-  } else if (name == "currenttime") {
-    want({TypeKind::kTime}, "time");
-    int64_t ns = (millis % 86400000) * 1000000;
-    out.bytes = common::encode_bigint(ns);
-  } else {
-    throw_invalid("Unknown function '" + t.name + "'");
+}
+
+namespace {
+
+// What resolution knows of the arguments of a function call term: nested calls and casts
+// have exact types, literals and markers are matched by assignability.
+std::vector<ArgInfo> argument_infos(const Term& call) {
+  std::vector<ArgInfo> out;
+  for (const auto& e : call.elements) {
+    ArgInfo a;
+    a.text = term_text(*e);
+    if (e->kind == Term::Kind::kFunctionCall) {
+      a.type = resolve_function(e->name, argument_infos(*e), nullptr).return_type;
+    } else if (e->kind == Term::Kind::kCast) {
+      a.type = DataType::parse(e->name);
+    } else {
+      a.term = e.get();
+    }
+    out.push_back(std::move(a));
   }
   return out;
+}
+
+std::string argument_receiver(const NativeFunction& f, size_t i) {
+  return "arg" + std::to_string(i) + "(" + f.qualified_name() + ")";
+}
+
+TermValue call_function(const Term& t, const DataType& type, const std::string& receiver,
+                        const ExecContext& ctx) {
+  NativeFunction f = resolve_function(t.name, argument_infos(t), &type);
+  if (f.is_aggregate())
+    throw_invalid("Aggregation functions are not supported in this context: " + term_text(t));
+  if (!value_compatible(type, f.return_type)) {
+    throw_invalid("Type error: cannot assign result of function " + f.qualified_name() + " (type " +
+                  f.return_type.cql_name() + ") to " + receiver + " (type " + type.cql_name() + ")");
+  }
+  std::vector<std::optional<Bytes>> args;
+  for (size_t i = 0; i < t.elements.size(); ++i) {
+    TermValue v = evaluate_term(*t.elements[i], f.arg_types[i], argument_receiver(f, i), ctx);
+    if (v.kind == TermValue::Kind::kUnset)
+      throw_invalid("Invalid unset value for argument in call to function " + f.qualified_name());
+    args.push_back(v.is_value() ? std::optional<Bytes>(std::move(v.bytes)) : std::nullopt);
+  }
+  FunctionContext fctx{&ctx.svc.uuids};
+  std::optional<Bytes> result = call_scalar(f, args, fctx);
+  TermValue out;
+  if (result) {
+    out.kind = TermValue::Kind::kValue;
+    out.bytes = std::move(*result);
+  }
+  return out;
+}
+
+// (type) term: the term read as `type`, which must suit the receiver.
+TermValue cast_term(const Term& t, const DataType& type, const std::string& receiver,
+                    const ExecContext& ctx) {
+  DataType cast = DataType::parse(t.name);
+  const Term& inner = *t.elements[0];
+  if (!term_assignable(inner, cast))
+    throw_invalid("Cannot cast value " + term_text(inner) + " to type " + cast.cql_name());
+  if (!value_compatible(type, cast)) {
+    throw_invalid("Cannot assign value " + term_text(t) + " to " + receiver + " of type " + type.cql_name());
+  }
+  return evaluate_term(inner, cast, receiver, ctx);
 }
 
 TermValue collection_literal(const Term& t, const DataType& type, const std::string& receiver,
@@ -258,7 +324,7 @@ TermValue evaluate_term(const Term& t, const DataType& type, const std::string& 
     case Term::Kind::kFunctionCall:
       return call_function(t, type, receiver, ctx);
     case Term::Kind::kCast:
-      throw_invalid("Type casts are not supported in this position");
+      return cast_term(t, type, receiver, ctx);
     default:
       out.kind = TermValue::Kind::kValue;
       out.bytes = literal_value(t, type, receiver);
@@ -289,6 +355,20 @@ void collect_bind_specs(const Term& t, const ColumnSpec& receiver, std::vector<C
     if (specs.size() <= static_cast<size_t>(t.bind_index)) specs.resize(t.bind_index + 1);
     specs[t.bind_index] = receiver;
     if (!t.bind_name.empty()) specs[t.bind_index].name = t.bind_name;
+    return;
+  }
+  if (t.kind == Term::Kind::kFunctionCall) {
+    NativeFunction f =
+        resolve_function(t.name, argument_infos(t), receiver.type.valid() ? &receiver.type : nullptr);
+    for (size_t i = 0; i < t.elements.size(); ++i) {
+      ColumnSpec arg{receiver.keyspace, receiver.table, argument_receiver(f, i), f.arg_types[i]};
+      collect_bind_specs(*t.elements[i], arg, specs);
+    }
+    return;
+  }
+  if (t.kind == Term::Kind::kCast) {
+    ColumnSpec inner{receiver.keyspace, receiver.table, term_text(t), DataType::parse(t.name)};
+    collect_bind_specs(*t.elements[0], inner, specs);
     return;
   }
   const DataType& type = receiver.type;

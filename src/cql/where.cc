@@ -2,8 +2,8 @@
 
 #include <algorithm>
 
+#include "common/murmur3.h"
 #include "common/values.h"
-#include "storage/keys.h"
 
 namespace krill::cql {
 
@@ -15,7 +15,7 @@ using schema::ColumnKind;
 
 namespace {
 
-const char* kFilteringMessage =
+const char* const kFilteringMessage =
     "Cannot execute this query as it might involve data filtering and thus may have unpredictable "
     "performance. "
     "If you want to execute this query despite the performance unpredictability, use ALLOW FILTERING";
@@ -65,11 +65,283 @@ std::vector<std::vector<T>> cartesian(const std::vector<std::vector<T>>& sets) {
   return out;
 }
 
-int64_t token_value(const Relation& r, const ExecContext& ctx) {
+bool is_token_call(const Term& t) {
+  if (t.kind != Term::Kind::kFunctionCall) return false;
+  std::string n = t.name;
+  for (char& c : n) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
+  return n == "token" || n == "system.token";
+}
+
+int64_t token_value(const Relation& r, const schema::TableDef& table, const ExecContext& ctx) {
+  if (is_token_call(*r.value)) {
+    // token(v1, v2): the token of the partition key made of those values.
+    auto pk = table.partition_key();
+    if (r.value->elements.size() != pk.size())
+      throw_invalid(
+          "Invalid number of arguments in call to function system.token: " + std::to_string(pk.size()) +
+          " required but " + std::to_string(r.value->elements.size()) + " provided");
+    std::vector<Bytes> comps;
+    for (size_t i = 0; i < pk.size(); ++i)
+      comps.push_back(evaluate_required(*r.value->elements[i], pk[i]->type, pk[i]->name, ctx));
+    return common::murmur3_token(make_partition_key(comps));
+  }
   TermValue v =
       evaluate_term(*r.value, DataType::native(common::TypeKind::kBigint), "partition key token", ctx);
   if (!v.is_value()) throw_invalid("Invalid null value for partition key token");
   return common::decode_bigint(v.bytes);
+}
+
+std::string tuple_name(const std::vector<const ColumnDef*>& cols) {
+  std::string out = "(";
+  for (size_t i = 0; i < cols.size(); ++i) out += (i ? "," : "") + cols[i]->name;
+  return out + ")";
+}
+
+DataType tuple_type(const std::vector<const ColumnDef*>& cols) {
+  std::vector<DataType> types;
+  types.reserve(cols.size());
+  for (auto* c : cols) types.push_back(c->type);
+  return DataType::tuple(std::move(types));
+}
+
+// A multi-column relation on clustering columns, evaluated.
+struct MultiRelation {
+  size_t first = 0;  // clustering position of its first column
+  std::vector<const ColumnDef*> columns;
+  Relation::Op op = Relation::Op::kEq;
+  std::vector<std::vector<Bytes>> tuples;  // EQ: one; IN: the candidates; slice: the bound
+  bool is_slice() const { return op != Relation::Op::kEq && op != Relation::Op::kIn; }
+  bool is_lower() const { return op == Relation::Op::kGt || op == Relation::Op::kGe; }
+};
+
+std::vector<Bytes> tuple_values(const Term& term, const std::vector<const ColumnDef*>& cols,
+                                const ExecContext& ctx) {
+  if (term.kind == Term::Kind::kTuple && term.elements.size() != cols.size()) {
+    throw_invalid("Expected " + std::to_string(cols.size()) + " elements in value tuple, but got " +
+                  std::to_string(term.elements.size()));
+  }
+  Bytes v = evaluate_required(term, tuple_type(cols), tuple_name(cols), ctx);
+  return std::vector<Bytes>{v};
+}
+
+std::vector<Bytes> split_tuple(const Bytes& v, const std::vector<const ColumnDef*>& cols) {
+  auto comps = common::decode_components(v);
+  if (comps.size() != cols.size()) {
+    throw_invalid("Expected " + std::to_string(cols.size()) + " elements in value tuple, but got " +
+                  std::to_string(comps.size()));
+  }
+  std::vector<Bytes> out;
+  for (size_t i = 0; i < comps.size(); ++i) {
+    if (!comps[i]) throw_invalid("Invalid null value in condition for column " + cols[i]->name);
+    out.push_back(std::move(*comps[i]));
+  }
+  return out;
+}
+
+MultiRelation analyze_multi(const Relation& r, const schema::TableDef& table, const ExecContext& ctx) {
+  if (table.is_virtual) throw_invalid("Multi-column relations are not supported on virtual tables");
+  MultiRelation m;
+  m.op = r.op;
+  for (size_t i = 0; i < r.columns.size(); ++i) {
+    const ColumnDef* c = table.find_column(r.columns[i]);
+    if (!c)
+      throw_invalid("Undefined column name " + r.columns[i] + " in table " + table.keyspace + "." +
+                    table.name);
+    if (c->kind != ColumnKind::kClustering)
+      throw_invalid("Multi-column relations can only be applied to clustering columns but was applied to: " +
+                    c->name);
+    if (i == 0) m.first = static_cast<size_t>(c->position);
+    if (static_cast<size_t>(c->position) != m.first + i) {
+      std::string names;
+      for (const auto& n : r.columns) names += (names.empty() ? "" : ", ") + n;
+      throw_invalid("Clustering columns must appear in the PRIMARY KEY order in multi-column relations: (" +
+                    names + ")");
+    }
+    m.columns.push_back(c);
+  }
+  switch (r.op) {
+    case Relation::Op::kEq:
+    case Relation::Op::kLt:
+    case Relation::Op::kLe:
+    case Relation::Op::kGt:
+    case Relation::Op::kGe:
+      m.tuples.push_back(split_tuple(tuple_values(*r.value, m.columns, ctx)[0], m.columns));
+      break;
+    case Relation::Op::kIn:
+      if (r.value) {
+        TermValue v = evaluate_term(*r.value, DataType::list(tuple_type(m.columns), true),
+                                    "in" + tuple_name(m.columns), ctx);
+        if (!v.is_value()) throw_invalid("Invalid null value for IN restriction on " + tuple_name(m.columns));
+        for (const auto& e : common::decode_elements(v.bytes)) m.tuples.push_back(split_tuple(e, m.columns));
+      } else {
+        for (const auto& t : r.in_values)
+          m.tuples.push_back(split_tuple(tuple_values(*t, m.columns, ctx)[0], m.columns));
+      }
+      break;
+    default:
+      throw_invalid("Unsupported operator for multi-column relation " + tuple_name(m.columns));
+  }
+  return m;
+}
+
+// Appends each candidate (a value list per prefix column) to every prefix.
+void extend_prefixes(std::vector<std::vector<Bytes>>& prefixes,
+                     const std::vector<std::vector<Bytes>>& candidates) {
+  std::vector<std::vector<Bytes>> next;
+  for (const auto& p : prefixes) {
+    for (const auto& c : candidates) {
+      auto q = p;
+      q.insert(q.end(), c.begin(), c.end());
+      next.push_back(std::move(q));
+    }
+  }
+  prefixes = std::move(next);
+}
+
+}  // namespace
+
+namespace {
+
+// The single-column and multi-column restrictions on the clustering columns.
+struct ClusteringRestrictions {
+  std::vector<std::optional<std::vector<Bytes>>> eq;  // per column: EQ/IN values
+  std::vector<std::optional<Bound>> lo, hi;           // per column: single-column range
+  std::vector<MultiRelation> multi;
+};
+
+std::string restricted_after_slice(const ColumnDef& c, const ColumnDef& prev) {
+  return "Clustering column \"" + c.name + "\" cannot be restricted (preceding column \"" + prev.name +
+         "\" is restricted by a non-EQ relation)";
+}
+
+std::string restricted_after_gap(const ColumnDef& c, const ColumnDef& prev) {
+  return "PRIMARY KEY column \"" + c.name + "\" cannot be restricted as preceding column \"" + prev.name +
+         "\" is not restricted";
+}
+
+// Fills the clustering part of `w`: the EQ/IN prefix (single or multi-column), then at
+// most one slice; later restrictions become filters (ALLOW FILTERING) or errors.
+void analyze_clustering(ClusteringRestrictions& cr, const std::vector<const ColumnDef*>& ck, WhereAnalysis& w,
+                        WhereUse use, bool allow_filtering) {
+  // A column may be restricted by single-column or multi-column relations, not both.
+  std::vector<const MultiRelation*> eq_at(ck.size(), nullptr);
+  std::vector<const MultiRelation*> lower_at(ck.size(), nullptr), upper_at(ck.size(), nullptr);
+  std::vector<bool> eq_covered(ck.size(), false);
+  for (bool slices : {false, true}) {
+    for (const auto& m : cr.multi) {
+      if (m.is_slice() != slices) continue;
+      for (size_t k = m.first; k < m.first + m.columns.size(); ++k) {
+        if (cr.eq[k] || cr.lo[k] || cr.hi[k]) {
+          throw_invalid(
+              "Mixing single column relations and multi column relations on clustering columns is not "
+              "allowed");
+        }
+        if (eq_covered[k])
+          throw_invalid(ck[k]->name +
+                        " cannot be restricted by more than one relation if it includes an Equal");
+        if (!slices) eq_covered[k] = true;
+      }
+      if (!slices) {
+        eq_at[m.first] = &m;
+        continue;
+      }
+      auto& slot = m.is_lower() ? lower_at[m.first] : upper_at[m.first];
+      if (slot) {
+        throw_invalid(std::string("More than one restriction was found for the ") +
+                      (m.is_lower() ? "start" : "end") + " bound on " + ck[m.first]->name);
+      }
+      slot = &m;
+    }
+  }
+
+  // The EQ/IN prefix.
+  std::vector<std::vector<Bytes>> prefixes{{}};
+  bool multi_prefix = false;
+  size_t i = 0;
+  while (i < ck.size()) {
+    if (cr.eq[i]) {
+      w.ck_values.push_back(*cr.eq[i]);
+      std::vector<std::vector<Bytes>> candidates;
+      for (const auto& v : *cr.eq[i]) candidates.push_back({v});
+      extend_prefixes(prefixes, candidates);
+      ++i;
+      continue;
+    }
+    if (const MultiRelation* m = eq_at[i]) {
+      for (size_t k = 0; k < m->columns.size(); ++k) {
+        std::vector<Bytes> column_values;
+        for (const auto& t : m->tuples) {
+          if (std::find(column_values.begin(), column_values.end(), t[k]) == column_values.end())
+            column_values.push_back(t[k]);
+        }
+        w.ck_values.push_back(std::move(column_values));
+      }
+      extend_prefixes(prefixes, m->tuples);
+      multi_prefix = true;
+      i += m->columns.size();
+      continue;
+    }
+    break;
+  }
+  w.ck_complete = i == ck.size();
+  if (multi_prefix) {
+    std::vector<std::vector<Bytes>> unique;
+    for (auto& p : prefixes) {
+      if (std::find(unique.begin(), unique.end(), p) == unique.end()) unique.push_back(std::move(p));
+    }
+    w.ck_prefixes = std::move(unique);
+  }
+
+  // At most one slice, on the column after the prefix (or a tuple of columns from it).
+  size_t slice_end = i;
+  if (i < ck.size()) {
+    if (cr.lo[i] || cr.hi[i]) {
+      if (cr.lo[i]) w.ck_tuple_lower = TupleBound{{cr.lo[i]->value}, cr.lo[i]->inclusive};
+      if (cr.hi[i]) w.ck_tuple_upper = TupleBound{{cr.hi[i]->value}, cr.hi[i]->inclusive};
+      slice_end = i + 1;
+    } else if (lower_at[i] || upper_at[i]) {
+      for (const MultiRelation* m : {lower_at[i], upper_at[i]}) {
+        if (!m) continue;
+        bool inclusive = m->op == Relation::Op::kGe || m->op == Relation::Op::kLe;
+        (m->is_lower() ? w.ck_tuple_lower : w.ck_tuple_upper) = TupleBound{m->tuples[0], inclusive};
+        slice_end = std::max(slice_end, i + m->columns.size());
+      }
+    }
+    if (w.ck_tuple_lower) w.ck_lower = Bound{w.ck_tuple_lower->values[0], w.ck_tuple_lower->inclusive};
+    if (w.ck_tuple_upper) w.ck_upper = Bound{w.ck_tuple_upper->values[0], w.ck_tuple_upper->inclusive};
+  }
+  bool has_slice = slice_end > i;
+
+  // Multi-column relations that do not start at the prefix end cannot be served.
+  for (const auto& m : cr.multi) {
+    bool used = (!m.is_slice() && m.first < i) || (m.is_slice() && m.first == i && has_slice);
+    if (used) continue;
+    size_t k = m.first;
+    if (k == 0) continue;  // cannot happen: a relation at 0 is always used
+    if (has_slice && k >= i) throw_invalid(restricted_after_slice(*ck[k], *ck[k - 1]));
+    throw_invalid(restricted_after_gap(*ck[k], *ck[k - 1]));
+  }
+
+  // Single-column restrictions past the prefix and slice.
+  for (size_t j = slice_end; j < ck.size(); ++j) {
+    if (!(cr.eq[j] || cr.lo[j] || cr.hi[j])) continue;
+    if (use == WhereUse::kSelect && allow_filtering) {
+      if (cr.eq[j])
+        w.filters.push_back(
+            RowFilter{ck[j], cr.eq[j]->size() == 1 ? Relation::Op::kEq : Relation::Op::kIn, *cr.eq[j]});
+      if (cr.lo[j])
+        w.filters.push_back(
+            RowFilter{ck[j], cr.lo[j]->inclusive ? Relation::Op::kGe : Relation::Op::kGt, {cr.lo[j]->value}});
+      if (cr.hi[j])
+        w.filters.push_back(
+            RowFilter{ck[j], cr.hi[j]->inclusive ? Relation::Op::kLe : Relation::Op::kLt, {cr.hi[j]->value}});
+      continue;
+    }
+    bool prev_range =
+        j > 0 && (cr.lo[j - 1] || cr.hi[j - 1] || (has_slice && j - 1 < slice_end && j - 1 >= i));
+    if (prev_range) throw_invalid(restricted_after_slice(*ck[j], *ck[j - 1]));
+    throw_invalid(restricted_after_gap(*ck[j], *ck[j - 1]));
+  }
 }
 
 }  // namespace
@@ -80,18 +352,21 @@ WhereAnalysis analyze_where(const std::vector<Relation>& where, const schema::Ta
   auto pk = table.partition_key();
   auto ck = table.clustering_key();
   std::vector<std::optional<std::vector<Bytes>>> pk_vals(pk.size());
-  std::vector<std::optional<std::vector<Bytes>>> ck_eq(ck.size());
-  std::vector<std::optional<Bound>> ck_lo(ck.size()), ck_hi(ck.size());
+  ClusteringRestrictions cr;
+  cr.eq.resize(ck.size());
+  cr.lo.resize(ck.size());
+  cr.hi.resize(ck.size());
   for (const Relation& r : where) {
     if (r.token) {
       if (use != WhereUse::kSelect)
         throw_invalid("The token function cannot be used in WHERE clauses for UPDATE and DELETE statements");
       std::vector<std::string> expected;
+      expected.reserve(pk.size());
       for (auto* c : pk) expected.push_back(c->name);
       if (r.columns != expected) {
         throw_invalid("The token() function must be applied to all partition key components or none of them");
       }
-      int64_t t = token_value(r, ctx);
+      int64_t t = token_value(r, table, ctx);
       switch (r.op) {
         case Relation::Op::kEq:
           w.token_start = t;
@@ -121,7 +396,8 @@ WhereAnalysis analyze_where(const std::vector<Relation>& where, const schema::Ta
       continue;
     }
     if (r.multi_column || r.columns.size() != 1) {
-      throw_invalid("Multi-column relations are not supported yet");
+      cr.multi.push_back(analyze_multi(r, table, ctx));
+      continue;
     }
     const ColumnDef* col = table.find_column(r.columns[0]);
     if (!col)
@@ -150,19 +426,19 @@ WhereAnalysis analyze_where(const std::vector<Relation>& where, const schema::Ta
       bool is_range = r.op == Relation::Op::kLt || r.op == Relation::Op::kLe || r.op == Relation::Op::kGt ||
                       r.op == Relation::Op::kGe;
       if (is_eq) {
-        if (ck_eq[i] || ck_lo[i] || ck_hi[i]) {
+        if (cr.eq[i] || cr.lo[i] || cr.hi[i]) {
           throw_invalid(col->name +
                         " cannot be restricted by more than one relation if it includes an Equal");
         }
-        ck_eq[i] = values;
+        cr.eq[i] = values;
         continue;
       }
       if (is_range) {
-        if (ck_eq[i])
+        if (cr.eq[i])
           throw_invalid(col->name +
                         " cannot be restricted by more than one relation if it includes an Equal");
         bool lower = r.op == Relation::Op::kGt || r.op == Relation::Op::kGe;
-        auto& slot = lower ? ck_lo[i] : ck_hi[i];
+        auto& slot = lower ? cr.lo[i] : cr.hi[i];
         if (slot) {
           throw_invalid(std::string("More than one restriction was found for the ") +
                         (lower ? "start" : "end") + " bound on " + col->name);
@@ -193,10 +469,7 @@ WhereAnalysis analyze_where(const std::vector<Relation>& where, const schema::Ta
         if (!pk_vals[i]) missing += (missing.empty() ? "" : ", ") + pk[i]->name;
       }
       if (use != WhereUse::kSelect) throw_invalid("Some partition key parts are missing: " + missing);
-      throw_invalid(
-          "Cannot execute this query as it might involve data filtering and thus may have unpredictable "
-          "performance. If you want to execute this query despite the performance unpredictability, use "
-          "ALLOW FILTERING");
+      throw_invalid(kFilteringMessage);
     }
     // Partial partition key with ALLOW FILTERING: filter rows.
     for (size_t i = 0; i < pk.size(); ++i) {
@@ -210,41 +483,7 @@ WhereAnalysis analyze_where(const std::vector<Relation>& where, const schema::Ta
     throw_invalid("Some partition key parts are missing: " + missing);
   }
 
-  // Clustering: a prefix of EQ/IN columns, then at most one range.
-  size_t i = 0;
-  while (i < ck.size() && ck_eq[i]) {
-    w.ck_values.push_back(*ck_eq[i]);
-    ++i;
-  }
-  w.ck_complete = i == ck.size();
-  if (i < ck.size() && (ck_lo[i] || ck_hi[i])) {
-    w.ck_lower = ck_lo[i];
-    w.ck_upper = ck_hi[i];
-    ++i;
-  }
-  for (size_t j = i; j < ck.size(); ++j) {
-    if (ck_eq[j] || ck_lo[j] || ck_hi[j]) {
-      bool prev_range = j > 0 && (ck_lo[j - 1] || ck_hi[j - 1]);
-      if (use == WhereUse::kSelect && allow_filtering) {
-        if (ck_eq[j])
-          w.filters.push_back(
-              RowFilter{ck[j], ck_eq[j]->size() == 1 ? Relation::Op::kEq : Relation::Op::kIn, *ck_eq[j]});
-        if (ck_lo[j])
-          w.filters.push_back(RowFilter{
-              ck[j], ck_lo[j]->inclusive ? Relation::Op::kGe : Relation::Op::kGt, {ck_lo[j]->value}});
-        if (ck_hi[j])
-          w.filters.push_back(RowFilter{
-              ck[j], ck_hi[j]->inclusive ? Relation::Op::kLe : Relation::Op::kLt, {ck_hi[j]->value}});
-        continue;
-      }
-      if (prev_range) {
-        throw_invalid("Clustering column \"" + ck[j]->name + "\" cannot be restricted (preceding column \"" +
-                      ck[j - 1]->name + "\" is restricted by a non-EQ relation)");
-      }
-      throw_invalid("PRIMARY KEY column \"" + ck[j]->name + "\" cannot be restricted as preceding column \"" +
-                    ck[j - 1]->name + "\" is not restricted");
-    }
-  }
+  analyze_clustering(cr, ck, w, use, allow_filtering);
   if (use == WhereUse::kUpdate && !w.ck_complete) {
     std::string missing;
     for (size_t j = w.ck_values.size(); j < ck.size(); ++j)
@@ -261,22 +500,31 @@ WhereAnalysis analyze_where(const std::vector<Relation>& where, const schema::Ta
     w.ck_values.clear();
     w.ck_lower.reset();
     w.ck_upper.reset();
+    w.ck_tuple_lower.reset();
+    w.ck_tuple_upper.reset();
     w.pk_values.clear();
     w.pk_complete = false;
     for (size_t k = 0; k < pk.size(); ++k) {
       if (pk_vals[k]) w.filters.push_back(RowFilter{pk[k], Relation::Op::kIn, *pk_vals[k]});
     }
     for (size_t k = 0; k < ck.size(); ++k) {
-      if (ck_eq[k]) w.filters.push_back(RowFilter{ck[k], Relation::Op::kIn, *ck_eq[k]});
-      if (ck_lo[k])
+      if (cr.eq[k]) w.filters.push_back(RowFilter{ck[k], Relation::Op::kIn, *cr.eq[k]});
+      if (cr.lo[k])
         w.filters.push_back(
-            RowFilter{ck[k], ck_lo[k]->inclusive ? Relation::Op::kGe : Relation::Op::kGt, {ck_lo[k]->value}});
-      if (ck_hi[k])
+            RowFilter{ck[k], cr.lo[k]->inclusive ? Relation::Op::kGe : Relation::Op::kGt, {cr.lo[k]->value}});
+      if (cr.hi[k])
         w.filters.push_back(
-            RowFilter{ck[k], ck_hi[k]->inclusive ? Relation::Op::kLe : Relation::Op::kLt, {ck_hi[k]->value}});
+            RowFilter{ck[k], cr.hi[k]->inclusive ? Relation::Op::kLe : Relation::Op::kLt, {cr.hi[k]->value}});
     }
   }
   return w;
+}
+
+bool selects_nothing(const WhereAnalysis& w) {
+  if (w.token_empty) return true;
+  if (w.pk_complete && selected_partition_keys(w).empty()) return true;
+  bool prefix = !w.ck_values.empty() || w.ck_prefixes.has_value();
+  return prefix && selected_clustering_keys(w).empty();
 }
 
 std::vector<Bytes> selected_partition_keys(const WhereAnalysis& w) {
@@ -289,45 +537,12 @@ std::vector<Bytes> selected_partition_keys(const WhereAnalysis& w) {
 }
 
 std::vector<std::vector<Bytes>> selected_clustering_keys(const WhereAnalysis& w) {
+  if (w.ck_prefixes) return *w.ck_prefixes;
   auto all = cartesian(w.ck_values);
   std::vector<std::vector<Bytes>> out;
   for (auto& k : all) {
     if (std::find(out.begin(), out.end(), k) == out.end()) out.push_back(std::move(k));
   }
-  return out;
-}
-
-std::vector<storage::Slice> clustering_slices(const WhereAnalysis& w, const schema::TableDef& table) {
-  if (w.ck_values.empty() && !w.ck_lower && !w.ck_upper) return {};
-  auto ck = table.clustering_key();
-  storage::ClusteringLayout layout = table.layout->clustering;
-  std::vector<std::pair<Bytes, storage::Slice>> keyed;
-  for (const auto& prefix : selected_clustering_keys(w)) {
-    storage::Slice s;
-    s.start.prefix = prefix;
-    s.end.prefix = prefix;
-    if (w.ck_lower || w.ck_upper) {
-      bool desc = ck[prefix.size()]->descending;
-      // In storage order a descending column's larger values come first.
-      const std::optional<Bound>& first = desc ? w.ck_upper : w.ck_lower;
-      const std::optional<Bound>& last = desc ? w.ck_lower : w.ck_upper;
-      if (first) {
-        s.start.prefix.push_back(first->value);
-        s.start.inclusive = first->inclusive;
-      }
-      if (last) {
-        s.end.prefix.push_back(last->value);
-        s.end.inclusive = last->inclusive;
-      }
-    }
-    if (s.start.prefix.empty() && s.end.prefix.empty()) return {};
-    Bytes key;
-    storage::append_clustering(key, layout, prefix);
-    keyed.emplace_back(std::move(key), std::move(s));
-  }
-  std::sort(keyed.begin(), keyed.end(), [](const auto& a, const auto& b) { return a.first < b.first; });
-  std::vector<storage::Slice> out;
-  for (auto& [k, s] : keyed) out.push_back(std::move(s));
   return out;
 }
 
@@ -371,6 +586,48 @@ bool passes(const RowFilter& f, const std::optional<Bytes>& value) {
     default:
       return false;
   }
+}
+
+void relation_bind_specs(const Relation& r, const schema::TableDef& table, std::vector<ColumnSpec>& specs) {
+  auto spec = [&](const std::string& name, const DataType& type) {
+    return ColumnSpec{table.keyspace, table.name, name, type};
+  };
+  if (r.token) {
+    if (!r.value) return;
+    if (is_token_call(*r.value)) {
+      auto pk = table.partition_key();
+      for (size_t i = 0; i < r.value->elements.size() && i < pk.size(); ++i)
+        collect_bind_specs(*r.value->elements[i], spec(pk[i]->name, pk[i]->type), specs);
+      return;
+    }
+    collect_bind_specs(*r.value, spec("partition key token", DataType::native(common::TypeKind::kBigint)),
+                       specs);
+    return;
+  }
+  std::vector<const ColumnDef*> cols;
+  for (const auto& name : r.columns) {
+    const ColumnDef* c = table.find_column(name);
+    if (!c) return;  // execution reports it
+    cols.push_back(c);
+  }
+  auto tuple = [&](const TermPtr& term) {
+    if (!term) return;
+    if (term->kind == Term::Kind::kTuple) {
+      for (size_t i = 0; i < term->elements.size() && i < cols.size(); ++i)
+        collect_bind_specs(*term->elements[i], spec(cols[i]->name, cols[i]->type), specs);
+      return;
+    }
+    collect_bind_specs(*term, spec(tuple_name(cols), tuple_type(cols)), specs);
+  };
+  if (r.op == Relation::Op::kIn) {
+    if (r.value) {
+      collect_bind_specs(*r.value, spec("in" + tuple_name(cols), DataType::list(tuple_type(cols), true)),
+                         specs);
+    }
+    for (const auto& v : r.in_values) tuple(v);
+    return;
+  }
+  tuple(r.value);
 }
 
 }  // namespace krill::cql

@@ -57,12 +57,27 @@ void TableDef::refresh_layout() {
     l->clustering.types.push_back(c->type);
     l->clustering.descending.push_back(c->descending);
   }
+  // Ids are handed out in order and never reused: every id below next_column_id that no
+  // column holds belonged to a dropped column.
+  std::vector<bool> used(next_column_id, false);
+  for (const auto& c : columns) {
+    if (c.id < next_column_id) used[c.id] = true;
+  }
+  for (uint32_t i = 0; i < next_column_id; ++i) {
+    if (!used[i]) l->dropped_column_ids.push_back(i);
+  }
   layout = std::move(l);
 }
 
 std::shared_ptr<const TableDef> KeyspaceDef::find_table(const std::string& n) const {
   auto it = tables.find(n);
   return it == tables.end() ? nullptr : it->second;
+}
+
+std::optional<common::DataType> KeyspaceDef::find_type(const std::string& n) const {
+  auto it = types.find(n);
+  if (it == types.end()) return std::nullopt;
+  return it->second;
 }
 
 std::shared_ptr<const KeyspaceDef> Schema::find_keyspace(const std::string& n) const {

@@ -55,6 +55,15 @@ struct TableParams {
   std::string speculative_retry = "99p";
 };
 
+// A column removed by ALTER TABLE DROP (system_schema.dropped_columns). Its cells stay in
+// storage under the old column id, which no live column ever uses again.
+struct DroppedColumn {
+  std::string name;
+  common::DataType type;  // user types expanded to tuples (expand_user_types)
+  ColumnKind kind = ColumnKind::kRegular;
+  int64_t dropped_time = 0;  // microseconds since epoch
+};
+
 struct TableDef {
   std::string keyspace;
   std::string name;
@@ -62,14 +71,17 @@ struct TableDef {
   std::vector<ColumnDef> columns;  // partition key, clustering (in order), then others by name
   TableParams params;
   uint32_t next_column_id = 0;
-  bool is_virtual = false;                             // contents computed by the node (system tables)
-  std::shared_ptr<const storage::TableLayout> layout;  // null for virtual tables
+  std::map<std::string, DroppedColumn> dropped_columns;  // by name; the latest drop of each name
+  bool is_virtual = false;                               // contents computed by the node (system tables)
+  std::shared_ptr<const storage::TableLayout> layout;    // null for virtual tables
 
   const ColumnDef* find_column(const std::string& name) const;
   std::vector<const ColumnDef*> partition_key() const;
   std::vector<const ColumnDef*> clustering_key() const;
   bool has_static_columns() const;
-  // Rebuilds `layout` from the columns. Called after any change to the primary key.
+  // Rebuilds `layout` from the columns. Called after any change to the columns. The layout
+  // lists the ids below next_column_id that no column uses (dropped columns), so that their
+  // cells are never read again.
   void refresh_layout();
 };
 
@@ -78,9 +90,13 @@ struct KeyspaceDef {
   bool durable_writes = true;
   std::map<std::string, std::string> replication;  // includes "class"
   std::map<std::string, std::shared_ptr<const TableDef>> tables;
+  // User-defined types by name: each a non-frozen kUdt DataType whose keyspace is `name`.
+  std::map<std::string, common::DataType> types;
   bool is_system = false;  // system keyspaces cannot be altered or dropped
 
   std::shared_ptr<const TableDef> find_table(const std::string& name) const;
+  // The user type `name` (not frozen), or nullopt.
+  std::optional<common::DataType> find_type(const std::string& name) const;
 };
 
 struct Schema {

@@ -3,6 +3,7 @@
 #include <boost/json.hpp>
 
 #include "schema/system_keyspaces.h"
+#include "schema/user_types.h"
 
 namespace krill::schema {
 namespace {
@@ -65,6 +66,52 @@ TableParams json_params(const json::object& o) {
   return p;
 }
 
+ColumnKind kind_from_name(const std::string& kind) {
+  return kind == "partition_key" ? ColumnKind::kPartitionKey
+         : kind == "clustering"  ? ColumnKind::kClustering
+         : kind == "static"      ? ColumnKind::kStatic
+                                 : ColumnKind::kRegular;
+}
+
+json::array types_json(const KeyspaceDef& ks) {
+  json::array types;
+  for (const auto& name : types_in_dependency_order(ks)) {  // so that decoding resolves in order
+    const common::DataType& t = ks.types.at(name);
+    json::array names, field_types;
+    for (const auto& f : t.field_names()) names.push_back(json::value(f));
+    for (const auto& f : t.params()) field_types.push_back(json::value(f.cql_name()));
+    types.push_back(json::object{
+        {"name", name}, {"field_names", std::move(names)}, {"field_types", std::move(field_types)}});
+  }
+  return types;
+}
+
+void decode_types(const json::array& types, KeyspaceDef& ks) {
+  auto lookup = keyspace_type_lookup(ks);
+  for (const auto& tv : types) {
+    const auto& to = tv.as_object();
+    std::string name = json::value_to<std::string>(to.at("name"));
+    std::vector<std::string> names;
+    std::vector<common::DataType> field_types;
+    for (const auto& f : to.at("field_names").as_array()) names.push_back(json::value_to<std::string>(f));
+    for (const auto& f : to.at("field_types").as_array()) {
+      field_types.push_back(common::DataType::parse(json::value_to<std::string>(f), lookup));
+    }
+    ks.types[name] = common::DataType::udt(ks.name, name, std::move(names), std::move(field_types));
+  }
+}
+
+json::array dropped_json(const TableDef& t) {
+  json::array dropped;
+  for (const auto& [name, d] : t.dropped_columns) {
+    dropped.push_back(json::object{{"name", d.name},
+                                   {"type", d.type.cql_name()},
+                                   {"kind", column_kind_name(d.kind)},
+                                   {"dropped_time", d.dropped_time}});
+  }
+  return dropped;
+}
+
 }  // namespace
 
 std::string encode_keyspace(const KeyspaceDef& ks) {
@@ -79,17 +126,20 @@ std::string encode_keyspace(const KeyspaceDef& ks) {
                                      {"descending", c.descending},
                                      {"id", c.id}});
     }
-    tables.push_back(json::object{{"name", t->name},
-                                  {"id", t->id.to_string()},
-                                  {"next_column_id", t->next_column_id},
-                                  {"params", params_json(t->params)},
-                                  {"columns", std::move(columns)}});
+    json::object to{{"name", t->name},
+                    {"id", t->id.to_string()},
+                    {"next_column_id", t->next_column_id},
+                    {"params", params_json(t->params)},
+                    {"columns", std::move(columns)}};
+    if (!t->dropped_columns.empty()) to["dropped_columns"] = dropped_json(*t);
+    tables.push_back(std::move(to));
   }
   json::object o{{"format", kSchemaRecordVersion},
                  {"name", ks.name},
                  {"durable_writes", ks.durable_writes},
                  {"replication", string_map_json(ks.replication)},
                  {"tables", std::move(tables)}};
+  if (!ks.types.empty()) o["types"] = types_json(ks);
   return json::serialize(o);
 }
 
@@ -104,6 +154,9 @@ KeyspaceDef decode_keyspace(const std::string& text) {
     ks.name = json::value_to<std::string>(o.at("name"));
     ks.durable_writes = o.at("durable_writes").as_bool();
     ks.replication = json_string_map(o.at("replication"));
+    if (const auto* types = o.if_contains("types"))
+      decode_types(types->as_array(), ks);  // absent before UDTs
+    auto lookup = keyspace_type_lookup(ks);
     for (const auto& tv : o.at("tables").as_array()) {
       const auto& to = tv.as_object();
       auto t = std::make_shared<TableDef>();
@@ -118,16 +171,23 @@ KeyspaceDef decode_keyspace(const std::string& text) {
         const auto& co = cv.as_object();
         ColumnDef c;
         c.name = json::value_to<std::string>(co.at("name"));
-        c.type = common::DataType::parse(json::value_to<std::string>(co.at("type")));
-        std::string kind = json::value_to<std::string>(co.at("kind"));
-        c.kind = kind == "partition_key" ? ColumnKind::kPartitionKey
-                 : kind == "clustering"  ? ColumnKind::kClustering
-                 : kind == "static"      ? ColumnKind::kStatic
-                                         : ColumnKind::kRegular;
+        c.type = common::DataType::parse(json::value_to<std::string>(co.at("type")), lookup);
+        c.kind = kind_from_name(json::value_to<std::string>(co.at("kind")));
         c.position = co.at("position").to_number<int>();
         c.descending = co.at("descending").as_bool();
         c.id = co.at("id").to_number<uint32_t>();
         t->columns.push_back(std::move(c));
+      }
+      if (const auto* dropped = to.if_contains("dropped_columns")) {
+        for (const auto& dv : dropped->as_array()) {
+          const auto& d = dv.as_object();
+          DroppedColumn dc;
+          dc.name = json::value_to<std::string>(d.at("name"));
+          dc.type = common::DataType::parse(json::value_to<std::string>(d.at("type")));
+          dc.kind = kind_from_name(json::value_to<std::string>(d.at("kind")));
+          dc.dropped_time = d.at("dropped_time").to_number<int64_t>();
+          t->dropped_columns[dc.name] = std::move(dc);
+        }
       }
       t->refresh_layout();
       ks.tables[t->name] = t;

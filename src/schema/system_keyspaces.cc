@@ -277,8 +277,32 @@ std::vector<VirtualRow> schema_rows(const TableDef& t, const Schema& schema) {
                          .take());
       continue;
     }
+    if (t.name == "types") {
+      for (const auto& [type_name, type] : ks->types) {
+        std::vector<std::string> field_types;
+        for (const auto& f : type.params()) field_types.push_back(f.cql_name());
+        rows.push_back(RowBuilder(t)
+                           .set("keyspace_name", text(ks_name))
+                           .set("type_name", text(type_name))
+                           .set("field_names", string_list(type.field_names()))
+                           .set("field_types", string_list(field_types))
+                           .take());
+      }
+      continue;
+    }
     for (const auto& [table_name, table] : ks->tables) {
-      if (t.name == "tables") {
+      if (t.name == "dropped_columns") {
+        for (const auto& [column_name, d] : table->dropped_columns) {
+          rows.push_back(RowBuilder(t)
+                             .set("keyspace_name", text(ks_name))
+                             .set("table_name", text(table_name))
+                             .set("column_name", text(column_name))
+                             .set("dropped_time", common::encode_bigint(d.dropped_time / 1000))
+                             .set("kind", text(column_kind_name(d.kind)))
+                             .set("type", text(d.type.cql_name()))
+                             .take());
+        }
+      } else if (t.name == "tables") {
         RowBuilder b(t);
         b.set("keyspace_name", text(ks_name)).set("table_name", text(table_name));
         b.set("flags", string_list({"compound"}));

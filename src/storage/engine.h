@@ -35,6 +35,7 @@ struct EngineOptions {
 struct TableLayout {
   std::string id;  // stable identifier (the table's uuid, as text)
   ClusteringLayout clustering;
+  std::vector<uint32_t> dropped_column_ids;  // sorted; reads never return cells of these columns
 };
 
 // One row's worth of changes.

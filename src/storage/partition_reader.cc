@@ -1,5 +1,7 @@
 #include "storage/partition_reader.h"
 
+#include <algorithm>
+
 namespace krill::storage {
 namespace {
 
@@ -28,6 +30,12 @@ bool PartitionReader::live_row(const Deletion& partition_deletion, int32_t now, 
     return false;
   }
   row = std::move(*decoded);
+  const auto& dropped = layout_.dropped_column_ids;
+  if (!dropped.empty()) {
+    std::erase_if(row.cells, [&](const Cell& c) {
+      return std::binary_search(dropped.begin(), dropped.end(), c.column_id);
+    });
+  }
   apply_deletion(row, partition_deletion);
   return keep_live(row, now);
 }
