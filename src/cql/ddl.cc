@@ -123,7 +123,11 @@ std::string qualified_name(const std::string& keyspace, const std::string& name)
 
 namespace {
 
-std::map<std::string, std::string> validate_replication(std::map<std::string, std::string> r) {
+// Validates and normalises a replication map; `local_dc` is the only data center known
+// until the cluster issue adds peers.
+std::map<std::string, std::string> validate_replication(std::map<std::string, std::string> r,
+                                                        const std::string& keyspace,
+                                                        const std::string& local_dc) {
   auto it = r.find("class");
   if (it == r.end()) throw config_error("Missing replication strategy class");
   std::string cls = it->second;
@@ -142,25 +146,38 @@ std::map<std::string, std::string> validate_replication(std::map<std::string, st
     check_rf("replication_factor", rf->second);
     for (const auto& [k, v] : r) {
       if (k != "class" && k != "replication_factor") {
-        throw config_error("Unrecognized strategy option {" + k + "} passed to SimpleStrategy for keyspace");
+        throw config_error("Unrecognized strategy option {" + k + "} passed to SimpleStrategy for keyspace " +
+                           keyspace);
       }
     }
   } else if (cls == "org.apache.cassandra.locator.NetworkTopologyStrategy") {
-    for (const auto& [k, v] : r) {
-      if (k != "class") check_rf(k, v);
+    // Cassandra 4.0: 'replication_factor' is shorthand for every known data center.
+    if (auto rf = r.find("replication_factor"); rf != r.end()) {
+      check_rf("replication_factor", rf->second);
+      r.emplace(local_dc, rf->second);
+      r.erase("replication_factor");
     }
+    for (const auto& [k, v] : r) {
+      if (k == "class") continue;
+      check_rf(k, v);
+      if (k != local_dc) {
+        throw config_error("Unrecognized strategy option {" + k +
+                           "} passed to NetworkTopologyStrategy for keyspace " + keyspace);
+      }
+    }
+    if (r.size() == 1) throw config_error("Configuration for at least one datacenter must be present");
   } else {
     throw config_error("Unable to find replication strategy class '" + it->second + "'");
   }
   return r;
 }
 
-void apply_keyspace_properties(KeyspaceDef& ks, const std::vector<Property>& props,
-                               bool require_replication) {
+void apply_keyspace_properties(KeyspaceDef& ks, const std::vector<Property>& props, bool require_replication,
+                               const std::string& local_dc) {
   bool has_replication = false;
   for (const auto& p : props) {
     if (p.name == "replication") {
-      ks.replication = validate_replication(property_map(p));
+      ks.replication = validate_replication(property_map(p), ks.name, local_dc);
       has_replication = true;
     } else if (p.name == "durable_writes") {
       ks.durable_writes = property_bool(p);
@@ -176,7 +193,7 @@ ResultMessage create_keyspace(const CreateKeyspaceStatement& s, ExecContext& ctx
   check_not_system(s.keyspace);
   auto def = std::make_shared<KeyspaceDef>();
   def->name = s.keyspace;
-  apply_keyspace_properties(*def, s.properties, true);
+  apply_keyspace_properties(*def, s.properties, true, ctx.svc.node.data_center);
   bool created = false;
   ctx.svc.schema.apply([&](schema::Schema& next) {
     DdlEffects fx;
@@ -207,7 +224,7 @@ ResultMessage alter_keyspace(const AlterKeyspaceStatement& s, ExecContext& ctx) 
       throw_invalid("Keyspace '" + s.keyspace + "' doesn't exist");
     }
     auto def = std::make_shared<KeyspaceDef>(*cur);
-    apply_keyspace_properties(*def, s.properties, false);
+    apply_keyspace_properties(*def, s.properties, false, ctx.svc.node.data_center);
     next.keyspaces[s.keyspace] = def;
     fx.keyspaces_changed.push_back(s.keyspace);
     altered = true;

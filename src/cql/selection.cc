@@ -1,5 +1,7 @@
 #include "cql/selection.h"
 
+#include <algorithm>
+
 #include "common/values.h"
 #include "cql/json.h"
 
@@ -349,6 +351,20 @@ Selection::Selection(const SelectStatement& stmt, const schema::TableDef& table,
       nodes_.push_back(builder.build(s));
       if (nodes_.back()->is_aggregate()) aggregate_ = true;
       spec(s.alias.empty() ? nodes_.back()->name() : s.alias, nodes_.back()->type());
+    }
+    if (stmt.distinct) {
+      // Cassandra: every partition key column must be selected.
+      std::string missing;
+      for (const ColumnDef* pk : table.partition_key()) {
+        bool selected = std::any_of(stmt.selectors.begin(), stmt.selectors.end(), [&](const Selector& s) {
+          return s.kind == Selector::Kind::kColumn && s.name == pk->name;
+        });
+        if (!selected) missing += (missing.empty() ? "" : ", ") + pk->name;
+      }
+      if (!missing.empty()) {
+        throw_invalid("SELECT DISTINCT queries must request all the partition key columns (missing " +
+                      missing + ")");
+      }
     }
   }
   if (json_) {

@@ -38,7 +38,7 @@ std::shared_ptr<const schema::TableDef> find_table(const schema::Schema& s, cons
   auto k = s.find_keyspace(ks);
   if (!k) throw_invalid("Keyspace " + ks + " does not exist");
   auto t = k->find_table(name);
-  if (!t) throw_invalid("table " + name + " does not exist");
+  if (!t) throw_invalid("unconfigured table " + name);
   return t;
 }
 

@@ -459,7 +459,19 @@ WhereAnalysis analyze_where(const std::vector<Relation>& where, const schema::Ta
       std::count_if(pk_vals.begin(), pk_vals.end(), [](const auto& v) { return v.has_value(); });
   if (pk_restricted == pk.size() && !pk.empty() && !table.is_virtual) {
     w.pk_complete = true;
-    for (auto& v : pk_vals) w.pk_values.push_back(*v);
+    // As in Cassandra, IN values are visited in key order, each once.
+    for (size_t i = 0; i < pk_vals.size(); ++i) {
+      auto values = *pk_vals[i];
+      const DataType& type = pk[i]->type;
+      std::sort(values.begin(), values.end(),
+                [&](const Bytes& a, const Bytes& b) { return common::compare_values(type, a, b) < 0; });
+      values.erase(std::unique(values.begin(), values.end(),
+                               [&](const Bytes& a, const Bytes& b) {
+                                 return common::compare_values(type, a, b) == 0;
+                               }),
+                   values.end());
+      w.pk_values.push_back(std::move(values));
+    }
     if (w.token_start || w.token_end)
       throw_invalid("Columns of the partition key cannot be restricted both by token and by value");
   } else if (pk_restricted > 0) {
