@@ -14,13 +14,10 @@ extern char** environ;
 
 namespace {
 
-int serve(krill::node::Config config, const std::string& config_file, const krill::node::Config& flags,
-          const CLI::App& cmd) {
+int serve(const krill::node::Config& config, const std::string& config_file) {
   auto log = spdlog::stdout_color_mt("krill");
   log->set_pattern("%Y-%m-%dT%H:%M:%S.%e %^%l%$ [%t] %v");
   log->flush_on(spdlog::level::info);
-  (void)flags;
-  (void)cmd;
   log->info("Krill {} starting", KRILL_VERSION);
   if (!config_file.empty()) log->info("Configuration file: {}", config_file);
   for (const auto& line : krill::node::describe(config)) log->info("  {}", line);
@@ -106,5 +103,5 @@ int main(int argc, char** argv) {
     std::fprintf(stderr, "krill: bad --memory '%s' (examples: 512M, 2G)\n", memory.c_str());
     return 1;
   }
-  return serve(config, config_file, flags, *serve_cmd);
+  return serve(config, config_file);
 }
