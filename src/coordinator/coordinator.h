@@ -35,7 +35,10 @@ Consistency consistency_from_code(uint16_t code);
 const char* consistency_name(Consistency c);
 
 struct CoordinatorOptions {
-  bool sync_writes = false;  // commitlog_sync: batch -> every write waits for an fsync
+  // Every write forces a WAL fsync before it is acknowledged, whatever commitlog_sync
+  // says. The engine applies commitlog_sync itself (storage/wal_sync.h); this is for
+  // callers that need more, e.g. a future LWT commit path.
+  bool sync_writes = false;
 };
 
 class Coordinator {

@@ -5,8 +5,11 @@
 
 #include "common/values.h"
 #include "cql/ddl_internal.h"
+#include "cql/index.h"
 #include "cql/parser_internal.h"
 #include "cql/properties.h"
+#include "cql/view.h"
+#include "schema/indexes.h"
 
 namespace krill::cql {
 
@@ -394,6 +397,16 @@ ResultMessage drop_table(const DropTableStatement& s, ExecContext& ctx) {
       if (s.if_exists) return fx;
       throw_invalid("Table '" + ks + "." + s.table.name + "' doesn't exist");
     }
+    if (t->view) {
+      throw_invalid(
+          "Cannot use DROP TABLE on a materialized view. Please use DROP MATERIALIZED VIEW instead.");
+    }
+    if (auto views = schema::views_of(*cur, t->name); !views.empty()) {
+      std::string names;
+      for (const auto& v : views) names += (names.empty() ? "" : ", ") + v->name;
+      throw_invalid("Cannot drop table when materialized views still depend on it (" + ks + ".{" + names +
+                    "})");
+    }
     auto def = std::make_shared<KeyspaceDef>(*cur);
     def->tables.erase(s.table.name);
     next.keyspaces[ks] = def;
@@ -411,9 +424,13 @@ ResultMessage truncate_table(const TruncateStatement& s, ExecContext& ctx) {
   std::string ks = resolve_keyspace(s.table.keyspace, ctx);
   auto t = find_table(*ctx.schema, ks, s.table.name);
   if (t->is_virtual) throw_invalid("Cannot truncate virtual or system table " + ks + "." + s.table.name);
-  ctx.svc.schema.apply([&](schema::Schema&) {
+  if (t->view) throw_invalid("Cannot TRUNCATE materialized view directly; must truncate base table instead");
+  ctx.svc.schema.apply([&](schema::Schema& next) {
     DdlEffects fx;
     fx.tables_truncated.push_back(t);
+    if (auto cur = next.find_keyspace(ks)) {
+      for (const auto& v : schema::views_of(*cur, t->name)) fx.tables_truncated.push_back(v);
+    }
     return fx;
   });
   return VoidResult{};
@@ -439,6 +456,11 @@ ResultMessage execute_ddl(const Statement& stmt, ExecContext& ctx) {
   if (auto* s = std::get_if<AlterTypeStatement>(&stmt)) return alter_type(*s, ctx);
   if (auto* s = std::get_if<DropTypeStatement>(&stmt)) return drop_type(*s, ctx);
   if (auto* s = std::get_if<DescribeStatement>(&stmt)) return execute_describe(*s, ctx);
+  if (auto* s = std::get_if<CreateIndexStatement>(&stmt)) return create_index(*s, ctx);
+  if (auto* s = std::get_if<DropIndexStatement>(&stmt)) return drop_index(*s, ctx);
+  if (auto* s = std::get_if<CreateViewStatement>(&stmt)) return create_view(*s, ctx);
+  if (auto* s = std::get_if<AlterViewStatement>(&stmt)) return alter_view(*s, ctx);
+  if (auto* s = std::get_if<DropViewStatement>(&stmt)) return drop_view(*s, ctx);
   throw_invalid("This statement is not supported yet");
 }
 

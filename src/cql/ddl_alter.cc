@@ -6,6 +6,7 @@
 #include <algorithm>
 
 #include "cql/ddl_internal.h"
+#include "schema/indexes.h"
 #include "schema/user_types.h"
 
 namespace krill::cql {
@@ -102,6 +103,11 @@ bool drop_columns(const AlterTableStatement& s, TableDef& t, int64_t timestamp) 
     if (c->type.kind() == common::TypeKind::kUdt && c->type.is_multi_cell()) {
       throw_invalid("Cannot drop non-frozen column " + name + " of user type " + c->type.cql_name());
     }
+    for (const auto& i : t.indexes) {
+      if (i.column == name)
+        throw_invalid("Cannot drop column " + name + " because it has dependent secondary indexes (" +
+                      i.name + ")");
+    }
     t.dropped_columns[name] =
         schema::DroppedColumn{name, schema::expand_user_types(c->type), c->kind, timestamp};
     t.columns.erase(t.columns.begin() + (c - t.columns.data()));
@@ -146,6 +152,11 @@ ResultMessage alter_table(const AlterTableStatement& s, ExecContext& ctx) {
     if (!current) {
       if (s.if_exists) return fx;
       throw_invalid("Table '" + ks + "." + s.table.name + "' doesn't exist");
+    }
+    if (current->view) throw_invalid("Cannot use ALTER TABLE on Materialized View");
+    if (s.kind == AlterTableStatement::Kind::kDrop && !schema::views_of(*keyspace, current->name).empty()) {
+      throw_invalid("Cannot drop column " + (s.drop_columns.empty() ? std::string() : s.drop_columns[0]) +
+                    " on base table " + current->name + " with materialized views.");
     }
     auto t = std::make_shared<TableDef>(*current);
     bool changed = false;

@@ -8,6 +8,7 @@
 #include "cql/ddl_internal.h"
 #include "cql/lexer.h"
 #include "cql/parser_internal.h"
+#include "schema/indexes.h"
 #include "schema/user_types.h"
 
 namespace krill::cql {
@@ -230,6 +231,47 @@ Element table_element(const TableDef& t, bool internals) {
   return Element{t.keyspace, "table", t.name, table_cql(t, internals)};
 }
 
+Element index_element(const TableDef& t, const schema::IndexDef& i) {
+  std::string target =
+      i.target_kind.empty() ? maybe_quote(i.column) : i.target_kind + "(" + maybe_quote(i.column) + ")";
+  return Element{t.keyspace, "index", i.name,
+                 "CREATE INDEX " + maybe_quote(i.name) + " ON " + qualified_name(t.keyspace, t.name) + " (" +
+                     target + ");"};
+}
+
+// CREATE MATERIALIZED VIEW in Cassandra 4.0's layout.
+Element view_element(const TableDef& v, bool internals) {
+  const auto pk = v.partition_key();
+  const auto ck = v.clustering_key();
+  auto names = [](const std::vector<const ColumnDef*>& cols) {
+    std::string s;
+    for (const ColumnDef* c : cols) s += (s.empty() ? "" : ", ") + maybe_quote(c->name);
+    return s;
+  };
+  std::string select;
+  if (v.view->include_all_columns) {
+    select = "*";
+  } else {
+    for (const auto& c : v.columns) select += (select.empty() ? "" : ", ") + maybe_quote(c.name);
+  }
+  std::string out = "CREATE MATERIALIZED VIEW " + qualified_name(v.keyspace, v.name) + " AS\n    SELECT " +
+                    select + "\n    FROM " + qualified_name(v.keyspace, v.view->base_table) + "\n    WHERE " +
+                    v.view->where_clause + "\n    PRIMARY KEY (" +
+                    (pk.size() > 1 ? "(" + names(pk) + ")" : names(pk)) +
+                    (ck.empty() ? "" : ", " + names(ck)) + ")\n WITH " + table_options(v, internals);
+  return Element{v.keyspace, "materialized_view", v.name, out};
+}
+
+// A table, then its indexes by name, then its views by name.
+void table_elements(const KeyspaceDef& ks, const TableDef& t, bool internals, std::vector<Element>& out) {
+  out.push_back(table_element(t, internals));
+  std::vector<const schema::IndexDef*> indexes;
+  for (const auto& i : t.indexes) indexes.push_back(&i);
+  std::sort(indexes.begin(), indexes.end(), [](auto* a, auto* b) { return a->name < b->name; });
+  for (const auto* i : indexes) out.push_back(index_element(t, *i));
+  for (const auto& v : schema::views_of(ks, t.name)) out.push_back(view_element(*v, internals));
+}
+
 template <typename Map>
 std::vector<std::string> sorted_names(const Map& m) {
   std::vector<std::string> names;
@@ -245,8 +287,10 @@ void keyspace_elements(const KeyspaceDef& ks, bool only, bool internals, std::ve
   for (const auto& name : schema::types_in_dependency_order(ks)) {
     out.push_back(Element{ks.name, "type", name, type_cql(ks.name, ks.types.at(name))});
   }
-  for (const auto& name : sorted_names(ks.tables))
-    out.push_back(table_element(*ks.tables.at(name), internals));
+  for (const auto& name : sorted_names(ks.tables)) {
+    const auto& t = ks.tables.at(name);
+    if (!t->view) table_elements(ks, *t, internals, out);
+  }
 }
 
 bool is_system_keyspace(const std::string& ks) {
@@ -297,10 +341,17 @@ class Describer {
       }
       case Kind::kIndex: {
         const KeyspaceDef& ks = keyspace_or_current(s_.name.keyspace);
+        if (auto t = schema::table_of_index(ks, s_.name.name)) {
+          for (const auto& i : t->indexes) {
+            if (i.name == s_.name.name) return element_rows({index_element(*t, i)}, true);
+          }
+        }
         throw_invalid("Table for existing index '" + s_.name.name + "' not found in '" + ks.name + "'");
       }
       case Kind::kMaterializedView: {
         const KeyspaceDef& ks = keyspace_or_current(s_.name.keyspace);
+        if (auto v = ks.find_table(s_.name.name); v && v->view)
+          return element_rows({view_element(*v, internals)}, true);
         throw_invalid("Materialized view '" + s_.name.name + "' not found in '" + ks.name + "'");
       }
       case Kind::kName:
@@ -346,7 +397,9 @@ class Describer {
     std::vector<Element> out;
     for (const KeyspaceDef* ks : keyspaces) {
       if (kind == DescribeStatement::Kind::kTables) {
-        for (const auto& name : sorted_names(ks->tables)) out.push_back(Element{ks->name, "table", name, ""});
+        for (const auto& name : sorted_names(ks->tables)) {
+          if (!ks->tables.at(name)->view) out.push_back(Element{ks->name, "table", name, ""});
+        }
       } else if (kind == DescribeStatement::Kind::kTypes) {
         for (const auto& name : sorted_names(ks->types)) out.push_back(Element{ks->name, "type", name, ""});
       }
@@ -358,7 +411,13 @@ class Describer {
     const KeyspaceDef& ks = keyspace_or_current(ks_name);
     auto t = ks.find_table(name);
     if (!t) throw_invalid("Table '" + name + "' not found in keyspace '" + ks.name + "'");
-    return element_rows({table_element(*t, s_.with_internals)}, true);
+    std::vector<Element> out;
+    if (t->view) {
+      out.push_back(view_element(*t, s_.with_internals));
+    } else {
+      table_elements(ks, *t, s_.with_internals, out);
+    }
+    return element_rows(out, true);
   }
 
   ResultMessage type(const std::string& ks_name, const std::string& name) const {
@@ -383,6 +442,11 @@ class Describer {
     const KeyspaceDef& ks = keyspace(ks_name);
     if (ks.find_table(name)) return table(ks.name, name);
     if (ks.find_type(name)) return type(ks.name, name);
+    if (auto t = schema::table_of_index(ks, name)) {
+      for (const auto& i : t->indexes) {
+        if (i.name == name) return element_rows({index_element(*t, i)}, true);
+      }
+    }
     throw_invalid("'" + name + "' not found in keyspace '" + ks.name + "'");
   }
 

@@ -4,6 +4,7 @@
 
 #include "common/murmur3.h"
 #include "common/values.h"
+#include "cql/derived_writes.h"
 #include "cql/row_view.h"
 
 namespace krill::cql {
@@ -203,7 +204,8 @@ ResultMessage execute_conditional(const std::vector<ConditionalStatement>& state
       }
     }
   }
-  auto& lock = first.svc.partition_locks[static_cast<uint64_t>(pw.token) % first.svc.partition_locks.size()];
+  const size_t stripe = static_cast<uint64_t>(pw.token) % first.svc.partition_locks.size();
+  auto& lock = first.svc.partition_locks[stripe];
   std::lock_guard guard(lock);
 
   storage::ReadOptions ro;
@@ -269,10 +271,12 @@ ResultMessage execute_conditional(const std::vector<ConditionalStatement>& state
       ColumnSpec{table->keyspace, table->name, "[applied]", DataType::native(TypeKind::kBoolean)});
   Row row{common::encode_boolean(applied)};
   if (applied) {
-    first.svc.coordinator.mutate(writes, first.consistency == coordinator::Consistency::kSerial ||
-                                                 first.consistency == coordinator::Consistency::kLocalSerial
-                                             ? coordinator::Consistency::kOne
-                                             : first.consistency);
+    apply_writes(first, writes,
+                 first.consistency == coordinator::Consistency::kSerial ||
+                         first.consistency == coordinator::Consistency::kLocalSerial
+                     ? coordinator::Consistency::kOne
+                     : first.consistency,
+                 static_cast<int>(stripe));
   } else if (reported_row && reported_row->second) {
     for (const ColumnDef* c : report) {
       result.columns.push_back(ColumnSpec{table->keyspace, table->name, c->name, c->type});

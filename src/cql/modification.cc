@@ -6,6 +6,7 @@
 #include "common/murmur3.h"
 #include "common/values.h"
 #include "cql/collections.h"
+#include "cql/derived_writes.h"
 #include "cql/json.h"
 #include "cql/lwt.h"
 #include "cql/where.h"
@@ -72,6 +73,7 @@ void check_writable(const TableDef& t) {
     throw common::CqlError(common::ErrorCode::kUnauthorized,
                            t.keyspace + " keyspace is not user-modifiable.");
   }
+  if (t.view) throw_invalid("Cannot directly modify a materialized view");
 }
 
 PartitionWrite& partition_for(std::vector<PartitionWrite>& writes, const TableDef& t, const Bytes& key) {
@@ -537,7 +539,7 @@ ResultMessage execute_modification(const ModificationStatement& stmt, ExecContex
   }
   std::vector<PartitionWrite> writes;
   build_modification(stmt, ctx, writes);
-  ctx.svc.coordinator.mutate(writes, ctx.consistency);
+  apply_writes(ctx, writes, ctx.consistency);
   return VoidResult{};
 }
 

@@ -7,6 +7,7 @@
 #include <unordered_map>
 
 #include "common/murmur3.h"
+#include "cql/derived_writes.h"
 #include "cql/execution.h"
 #include "cql/lwt.h"
 
@@ -70,7 +71,10 @@ bool is_ddl(const Statement& s) {
          std::holds_alternative<CreateTableStatement>(s) || std::holds_alternative<DropTableStatement>(s) ||
          std::holds_alternative<TruncateStatement>(s) || std::holds_alternative<AlterTableStatement>(s) ||
          std::holds_alternative<CreateTypeStatement>(s) || std::holds_alternative<AlterTypeStatement>(s) ||
-         std::holds_alternative<DropTypeStatement>(s) || std::holds_alternative<DescribeStatement>(s);
+         std::holds_alternative<DropTypeStatement>(s) || std::holds_alternative<DescribeStatement>(s) ||
+         std::holds_alternative<CreateIndexStatement>(s) || std::holds_alternative<DropIndexStatement>(s) ||
+         std::holds_alternative<CreateViewStatement>(s) || std::holds_alternative<AlterViewStatement>(s) ||
+         std::holds_alternative<DropViewStatement>(s);
 }
 
 }  // namespace
@@ -123,7 +127,7 @@ struct QueryProcessor::Impl {
     if (any_conditions) return execute_conditional(conditional);
     std::vector<storage::PartitionWrite> writes;
     for (const auto& child : b.statements) build_modification(child, ctx, writes);
-    ctx.svc.coordinator.mutate(writes, ctx.consistency);
+    apply_writes(ctx, writes, ctx.consistency);
     return VoidResult{};
   }
 
@@ -273,7 +277,7 @@ ResultMessage QueryProcessor::batch(const std::vector<BatchChildRequest>& childr
   }
   std::vector<storage::PartitionWrite> writes;
   for (auto& c : parsed_children) build_modification(c.statement, *c.ctx, writes);
-  impl_->svc.coordinator.mutate(writes, shared.consistency);
+  apply_writes(shared, writes, shared.consistency);
   return VoidResult{};
 }
 

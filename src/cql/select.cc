@@ -9,6 +9,7 @@
 #include <algorithm>
 
 #include "common/values.h"
+#include "cql/index.h"
 #include "cql/select_internal.h"
 #include "cql/selection.h"
 
@@ -233,7 +234,11 @@ ResultMessage execute_select(const SelectStatement& s, ExecContext& ctx) {
   plan.table = find_table(*ctx.schema, ks, s.table.name);
   const TableDef& t = *plan.table;
   Selection sel(s, t, &ctx);
-  plan.where = analyze_where(s.where, t, ctx, WhereUse::kSelect, s.allow_filtering);
+  // A relation served by a secondary index lifts the ALLOW FILTERING requirement for itself.
+  std::optional<IndexQuery> index = t.is_virtual ? std::nullopt : choose_index(s.where, t, ctx);
+  plan.where = analyze_where(s.where, t, ctx, WhereUse::kSelect, s.allow_filtering || index.has_value());
+  if (index && !s.allow_filtering) check_index_filtering(plan.where, *index);
+  if (index && plan.where.pk_complete) index.reset();  // a key lookup filtered by the relation
   const WhereAnalysis& w = plan.where;
   plan.reversed = order_reversed(s, t, w);
   plan.distinct = s.distinct;
@@ -276,7 +281,7 @@ ResultMessage execute_select(const SelectStatement& s, ExecContext& ctx) {
   StreamEnd end;
   if (!selects_nothing(w)) {
     plan.slices = clustering_slices(w, t);
-    end = stream_rows(plan, ctx, state, page);
+    end = index ? stream_index_rows(plan, *index, ctx, state, page) : stream_rows(plan, ctx, state, page);
   }
   page.finish();
 

@@ -407,6 +407,20 @@ WhereAnalysis analyze_where(const std::vector<Relation>& where, const schema::Ta
       throw_invalid("Unsupported restriction: " + col->name + " IS NOT NULL");
     if (r.op == Relation::Op::kLike)
       throw_invalid("LIKE restriction is only supported on properly indexed columns");
+    if (r.map_key) {
+      // m[k] = v: filters on one map entry.
+      if (col->type.kind() != common::TypeKind::kMap) {
+        throw_invalid("Invalid element selection: " + col->name + " is not a map");
+      }
+      if (use != WhereUse::kSelect) throw_invalid("Non PRIMARY KEY columns found in where clause: " + col->name);
+      RowFilter f;
+      f.column = col;
+      f.op = r.op;
+      f.map_key = evaluate_required(*r.map_key, col->type.params()[0], "key(" + col->name + ")", ctx);
+      f.values.push_back(evaluate_required(*r.value, col->type.params()[1], col->name, ctx));
+      w.filters.push_back(std::move(f));
+      continue;
+    }
     auto values = relation_values(r, *col, ctx);
     if (col->kind == ColumnKind::kPartitionKey && !table.is_virtual) {
       if (r.op != Relation::Op::kEq && r.op != Relation::Op::kIn) {
@@ -558,9 +572,19 @@ std::vector<std::vector<Bytes>> selected_clustering_keys(const WhereAnalysis& w)
   return out;
 }
 
-bool passes(const RowFilter& f, const std::optional<Bytes>& value) {
-  const DataType& t = f.column->type;
-  if (!value) return false;
+bool passes(const RowFilter& f, const std::optional<Bytes>& column_value) {
+  if (!column_value) return false;
+  const DataType* type = &f.column->type;
+  std::optional<Bytes> entry;
+  if (f.map_key) {
+    type = &f.column->type.params()[1];
+    for (auto& [k, v] : common::decode_pairs(*column_value)) {
+      if (common::compare_values(f.column->type.params()[0], k, *f.map_key) == 0) entry = std::move(v);
+    }
+    if (!entry) return false;
+  }
+  const std::optional<Bytes>& value = f.map_key ? entry : column_value;
+  const DataType& t = *type;
   switch (f.op) {
     case Relation::Op::kEq:
       return common::compare_values(t, *value, f.values[0]) == 0;

@@ -12,9 +12,15 @@ namespace krill::cql {
 
 // A relation that is checked against each row after it is read.
 struct RowFilter {
+  RowFilter() = default;
+  RowFilter(const schema::ColumnDef* c, Relation::Op o, std::vector<common::Bytes> v)
+      : column(c), op(o), values(std::move(v)) {}
+
   const schema::ColumnDef* column = nullptr;
   Relation::Op op = Relation::Op::kEq;
   std::vector<common::Bytes> values;  // one value, or the IN candidates
+  // m[key] op value: the relation applies to the map entry with this key (ALLOW FILTERING).
+  std::optional<common::Bytes> map_key;
 };
 
 struct Bound {

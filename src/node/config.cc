@@ -53,6 +53,42 @@ std::string apply_yaml_file(Config& c, const std::string& path) {
     str("listen_address", c.listen_address);
     str("rpc_address", c.listen_address);
     str("commitlog_sync", c.commitlog_sync);
+    if (c.commitlog_sync != "periodic" && c.commitlog_sync != "batch" && c.commitlog_sync != "group")
+      return path + ": bad commitlog_sync '" + c.commitlog_sync + "' (periodic, batch or group)";
+    // Durations: "10000ms", "10s" or a plain number of milliseconds (the _in_ms keys).
+    auto millis = [&](const char* key, int& out) -> bool {
+      if (!y[key]) return true;
+      std::string v = y[key].as<std::string>();
+      size_t i = 0;
+      while (i < v.size() && std::isdigit(static_cast<unsigned char>(v[i]))) ++i;
+      if (i == 0 || i > 9) return false;
+      long n = std::stol(v.substr(0, i));
+      std::string unit = v.substr(i);
+      if (unit == "s") {
+        n *= 1000;
+      } else if (!unit.empty() && unit != "ms") {
+        return false;
+      }
+      out = static_cast<int>(n);
+      return true;
+    };
+    for (const char* key : {"commitlog_sync_period", "commitlog_sync_period_in_ms"}) {
+      if (!millis(key, c.commitlog_sync_period_ms) || c.commitlog_sync_period_ms <= 0)
+        return path + ": bad " + key;
+    }
+    for (const char* key : {"commitlog_sync_group_window", "commitlog_sync_group_window_in_ms"}) {
+      if (!millis(key, c.commitlog_sync_group_window_ms)) return path + ": bad " + key;
+    }
+    if (y["auto_snapshot"]) c.auto_snapshot = y["auto_snapshot"].as<bool>();
+    if (y["request_memory_fraction"]) {
+      c.request_memory_fraction = y["request_memory_fraction"].as<double>();
+      if (!(c.request_memory_fraction > 0 && c.request_memory_fraction <= 1))
+        return path + ": bad request_memory_fraction (0 < f <= 1)";
+    }
+    if (y["native_transport_max_request_data_in_flight"] &&
+        !parse_size(y["native_transport_max_request_data_in_flight"].as<std::string>(),
+                    c.request_memory_bytes))
+      return path + ": bad native_transport_max_request_data_in_flight";
     if (y["native_transport_port"]) c.native_port = y["native_transport_port"].as<uint16_t>();
     if (y["http_port"]) c.http_port = y["http_port"].as<uint16_t>();
     if (y["data_file_directories"]) {
@@ -134,7 +170,9 @@ std::vector<std::string> describe(const Config& c) {
       "native_transport_max_threads: " + std::to_string(c.request_threads),
       "max_requests_per_connection: " + std::to_string(c.max_requests_per_connection),
       "max_requests_per_node: " + std::to_string(c.max_requests_per_node),
-      "commitlog_sync: " + c.commitlog_sync,
+      "commitlog_sync: " + c.commitlog_sync + " (period " + std::to_string(c.commitlog_sync_period_ms) +
+          "ms, group window " + std::to_string(c.commitlog_sync_group_window_ms) + "ms)",
+      std::string("auto_snapshot: ") + (c.auto_snapshot ? "true" : "false"),
       "num_tokens: " + std::to_string(c.num_tokens),
       "dc: " + c.data_center + ", rack: " + c.rack,
   };

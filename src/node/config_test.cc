@@ -40,6 +40,30 @@ TEST(ConfigTest, YamlUsesCassandraKeyNames) {
   std::remove(path.c_str());
 }
 
+TEST(ConfigTest, DurabilityKeys) {
+  std::string path = ::testing::TempDir() + "/krill_config_dur.yaml";
+  auto load = [&](const std::string& text, Config& c) {
+    std::ofstream(path) << text;
+    return apply_yaml_file(c, path);
+  };
+  Config c;
+  EXPECT_EQ(load("commitlog_sync: group\ncommitlog_sync_period: 2s\ncommitlog_sync_group_window_in_ms: 5\n"
+                 "auto_snapshot: false\nnative_transport_max_request_data_in_flight: 1M\n",
+                 c),
+            "");
+  EXPECT_EQ(c.commitlog_sync, "group");
+  EXPECT_EQ(c.commitlog_sync_period_ms, 2000);
+  EXPECT_EQ(c.commitlog_sync_group_window_ms, 5);
+  EXPECT_FALSE(c.auto_snapshot);
+  EXPECT_EQ(c.request_memory_bytes, 1ull << 20);
+  Config d;
+  EXPECT_EQ(load("commitlog_sync_period_in_ms: 250\n", d), "");
+  EXPECT_EQ(d.commitlog_sync_period_ms, 250);
+  EXPECT_NE(load("commitlog_sync: sometimes\n", d), "");
+  EXPECT_NE(load("commitlog_sync_period: 10h\n", d), "");
+  std::remove(path.c_str());
+}
+
 TEST(ConfigTest, BadYamlIsAnError) {
   Config c;
   EXPECT_NE(apply_yaml_file(c, "/nonexistent/krill.yaml"), "");

@@ -119,10 +119,15 @@ std::string Node::start() {
   // is headroom for requests and the process itself.
   eo.block_cache_bytes = config_.memory_bytes / 4;
   eo.write_buffer_bytes = config_.memory_bytes / 4;
+  if (!storage::parse_commitlog_sync(config_.commitlog_sync, eo.commitlog_sync))
+    return "bad commitlog_sync '" + config_.commitlog_sync + "'";
+  eo.commitlog_sync_period_ms = config_.commitlog_sync_period_ms;
+  eo.commitlog_sync_group_window_ms = config_.commitlog_sync_group_window_ms;
+  eo.auto_snapshot = config_.auto_snapshot;
   auto engine = storage::Engine::open(eo);
   if (!engine.is_ok()) return "storage: " + engine.status().message();
   s.engine = std::move(engine.value());
-  log_->info("Storage opened at {}/db", config_.data_dir);
+  log_->info("Storage opened at {}/db (commitlog_sync {})", config_.data_dir, config_.commitlog_sync);
 
   s.schema = std::make_unique<schema::SchemaManager>(*s.engine, s.uuids);
   auto st = s.schema->load();
@@ -141,7 +146,7 @@ std::string Node::start() {
   if (!err.empty()) return "identity: " + err;
 
   coordinator::CoordinatorOptions co;
-  co.sync_writes = config_.commitlog_sync == "batch" || config_.commitlog_sync == "group";
+  co.sync_writes = false;  // the engine applies commitlog_sync
   s.coordinator = std::make_unique<coordinator::Coordinator>(*s.engine, co);
   s.processor = std::make_unique<cql::QueryProcessor>(*s.schema, *s.coordinator, s.info, s.uuids, &s.events,
                                                       cql::ProcessorLimits{});
@@ -162,6 +167,10 @@ std::string Node::start() {
   so.max_connections = config_.max_connections;
   so.max_requests_per_connection = config_.max_requests_per_connection;
   so.max_requests_per_node = config_.max_requests_per_node;
+  so.max_request_bytes_in_flight =
+      config_.request_memory_bytes != 0
+          ? config_.request_memory_bytes
+          : static_cast<size_t>(static_cast<double>(config_.memory_bytes) * config_.request_memory_fraction);
   s.server = std::make_unique<transport::CqlServer>(so, reactors, *s.request_pool, *s.processor, log_);
   s.events.server = s.server.get();
   err = s.server->start();

@@ -53,6 +53,7 @@ void TableDef::refresh_layout() {
   }
   auto l = std::make_shared<storage::TableLayout>();
   l->id = id.to_string();
+  l->gc_grace_seconds = params.gc_grace_seconds;  // read by storage's compaction filter
   for (const ColumnDef* c : clustering_key()) {
     l->clustering.types.push_back(c->type);
     l->clustering.descending.push_back(c->descending);

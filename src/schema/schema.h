@@ -64,6 +64,27 @@ struct DroppedColumn {
   int64_t dropped_time = 0;  // microseconds since epoch
 };
 
+// A secondary index on a table (system_schema.indexes). Its entries live in their own
+// column family (indexes.h describes the layout); `layout` is derived from the base table.
+struct IndexDef {
+  std::string name;
+  std::string column;       // the indexed column
+  std::string target_kind;  // "" (the value), "keys", "values", "entries" or "full"
+  common::Uuid id;          // names the index column family
+  std::shared_ptr<const storage::TableLayout> layout;
+
+  // The target as system_schema.indexes shows it: "c", "keys(c)", "values(c)", ...
+  std::string target() const;
+};
+
+// What makes a table a materialized view (system_schema.views).
+struct ViewInfo {
+  std::string base_table;  // in the same keyspace
+  common::Uuid base_id;
+  bool include_all_columns = false;
+  std::string where_clause;  // CQL text, as DESCRIBE and system_schema.views show it
+};
+
 struct TableDef {
   std::string keyspace;
   std::string name;
@@ -74,6 +95,8 @@ struct TableDef {
   std::map<std::string, DroppedColumn> dropped_columns;  // by name; the latest drop of each name
   bool is_virtual = false;                               // contents computed by the node (system tables)
   std::shared_ptr<const storage::TableLayout> layout;    // null for virtual tables
+  std::vector<IndexDef> indexes;                         // secondary indexes, by creation order
+  std::optional<ViewInfo> view;                          // set when this is a materialized view
 
   const ColumnDef* find_column(const std::string& name) const;
   std::vector<const ColumnDef*> partition_key() const;

@@ -2,6 +2,7 @@
 
 #include <boost/json.hpp>
 
+#include "schema/indexes.h"
 #include "schema/system_keyspaces.h"
 #include "schema/user_types.h"
 
@@ -112,6 +113,46 @@ json::array dropped_json(const TableDef& t) {
   return dropped;
 }
 
+// Optional keys of a table record (absent in records written before indexes and views).
+json::array indexes_json(const TableDef& t) {
+  json::array out;
+  for (const auto& i : t.indexes) {
+    out.push_back(json::object{
+        {"name", i.name}, {"column", i.column}, {"target_kind", i.target_kind}, {"id", i.id.to_string()}});
+  }
+  return out;
+}
+
+common::Uuid json_uuid(const json::value& v) {
+  auto id = common::Uuid::parse(json::value_to<std::string>(v));
+  if (!id) throw CqlError(ErrorCode::kServerError, "bad id in schema record");
+  return *id;
+}
+
+void decode_indexes_and_view(const json::object& to, TableDef& t) {
+  if (const auto* idx = to.if_contains("indexes")) {
+    for (const auto& iv : idx->as_array()) {
+      const auto& io = iv.as_object();
+      IndexDef i;
+      i.name = json::value_to<std::string>(io.at("name"));
+      i.column = json::value_to<std::string>(io.at("column"));
+      i.target_kind = json::value_to<std::string>(io.at("target_kind"));
+      i.id = json_uuid(io.at("id"));
+      i.layout = make_index_layout(t, i);
+      t.indexes.push_back(std::move(i));
+    }
+  }
+  if (const auto* view = to.if_contains("view")) {
+    const auto& vo = view->as_object();
+    ViewInfo v;
+    v.base_table = json::value_to<std::string>(vo.at("base_table"));
+    v.base_id = json_uuid(vo.at("base_id"));
+    v.include_all_columns = vo.at("include_all_columns").as_bool();
+    v.where_clause = json::value_to<std::string>(vo.at("where_clause"));
+    t.view = std::move(v);
+  }
+}
+
 }  // namespace
 
 std::string encode_keyspace(const KeyspaceDef& ks) {
@@ -132,6 +173,13 @@ std::string encode_keyspace(const KeyspaceDef& ks) {
                     {"params", params_json(t->params)},
                     {"columns", std::move(columns)}};
     if (!t->dropped_columns.empty()) to["dropped_columns"] = dropped_json(*t);
+    if (!t->indexes.empty()) to["indexes"] = indexes_json(*t);
+    if (t->view) {
+      to["view"] = json::object{{"base_table", t->view->base_table},
+                                {"base_id", t->view->base_id.to_string()},
+                                {"include_all_columns", t->view->include_all_columns},
+                                {"where_clause", t->view->where_clause}};
+    }
     tables.push_back(std::move(to));
   }
   json::object o{{"format", kSchemaRecordVersion},
@@ -190,6 +238,7 @@ KeyspaceDef decode_keyspace(const std::string& text) {
         }
       }
       t->refresh_layout();
+      decode_indexes_and_view(to, *t);
       ks.tables[t->name] = t;
     }
     return ks;
@@ -219,6 +268,10 @@ common::Status SchemaManager::load() {
       for (const auto& [name, t] : ks->tables) {
         auto st = engine_.create_table(t->layout->id);  // idempotent; repairs a crash between steps
         if (!st.is_ok()) return st;
+        for (const auto& i : t->indexes) {
+          st = engine_.create_table(i.layout->id);
+          if (!st.is_ok()) return st;
+        }
       }
       s->keyspaces[ks->name] = std::move(ks);
     }
@@ -241,6 +294,10 @@ common::Status SchemaManager::persist(const Schema& next, const DdlEffects& effe
     auto s = engine_.create_table(t->layout->id);
     if (!s.is_ok()) return s;
   }
+  for (const auto& l : effects.layouts_created) {
+    auto s = engine_.create_table(l->id);
+    if (!s.is_ok()) return s;
+  }
   for (const auto& name : effects.keyspaces_changed) {
     auto ks = next.find_keyspace(name);
     if (!ks) continue;
@@ -256,10 +313,22 @@ common::Status SchemaManager::persist(const Schema& next, const DdlEffects& effe
   for (const auto& t : effects.tables_dropped) {
     s = engine_.drop_table(t->layout->id);
     if (!s.is_ok()) return s;
+    for (const auto& i : t->indexes) {
+      s = engine_.drop_table(i.layout->id);
+      if (!s.is_ok()) return s;
+    }
+  }
+  for (const auto& l : effects.layouts_dropped) {
+    s = engine_.drop_table(l->id);
+    if (!s.is_ok()) return s;
   }
   for (const auto& t : effects.tables_truncated) {
     s = engine_.truncate_table(t->layout->id);
     if (!s.is_ok()) return s;
+    for (const auto& i : t->indexes) {
+      s = engine_.truncate_table(i.layout->id);
+      if (!s.is_ok()) return s;
+    }
   }
   return common::Status::ok();
 }

@@ -27,10 +27,15 @@ struct DdlEffects {
   std::vector<std::shared_ptr<const TableDef>> tables_created;  // column families to create
   std::vector<std::shared_ptr<const TableDef>> tables_dropped;  // column families to drop
   std::vector<std::shared_ptr<const TableDef>> tables_truncated;
+  // Extra column families (secondary indexes) to create / drop. A dropped or truncated
+  // table's own indexes need not be listed: they follow their table.
+  std::vector<std::shared_ptr<const storage::TableLayout>> layouts_created;
+  std::vector<std::shared_ptr<const storage::TableLayout>> layouts_dropped;
 
   bool empty() const {
     return keyspaces_changed.empty() && keyspaces_dropped.empty() && tables_created.empty() &&
-           tables_dropped.empty() && tables_truncated.empty();
+           tables_dropped.empty() && tables_truncated.empty() && layouts_created.empty() &&
+           layouts_dropped.empty();
   }
 };
 

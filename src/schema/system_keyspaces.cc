@@ -303,9 +303,31 @@ std::vector<VirtualRow> schema_rows(const TableDef& t, const Schema& schema) {
                              .take());
         }
       } else if (t.name == "tables") {
+        if (table->view) continue;  // views are listed in system_schema.views
         RowBuilder b(t);
         b.set("keyspace_name", text(ks_name)).set("table_name", text(table_name));
         b.set("flags", string_list({"compound"}));
+        add_params(b, table->params, table->id);
+        rows.push_back(b.take());
+      } else if (t.name == "indexes") {
+        for (const auto& i : table->indexes) {
+          rows.push_back(RowBuilder(t)
+                             .set("keyspace_name", text(ks_name))
+                             .set("table_name", text(table_name))
+                             .set("index_name", text(i.name))
+                             .set("kind", text("COMPOSITES"))
+                             .set("options", string_map({{"target", i.target()}}))
+                             .take());
+        }
+      } else if (t.name == "views") {
+        if (!table->view) continue;
+        RowBuilder b(t);
+        b.set("keyspace_name", text(ks_name))
+            .set("view_name", text(table_name))
+            .set("base_table_id", table->view->base_id.to_bytes())
+            .set("base_table_name", text(table->view->base_table))
+            .set("include_all_columns", boolean(table->view->include_all_columns))
+            .set("where_clause", text(table->view->where_clause));
         add_params(b, table->params, table->id);
         rows.push_back(b.take());
       } else if (t.name == "columns") {

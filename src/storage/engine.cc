@@ -4,14 +4,20 @@
 #include <rocksdb/db.h>
 #include <rocksdb/filter_policy.h>
 #include <rocksdb/table.h>
+#include <rocksdb/utilities/checkpoint.h>
 #include <rocksdb/utilities/options_util.h>
 #include <rocksdb/write_buffer_manager.h>
 
+#include <algorithm>
+#include <chrono>
+#include <ctime>
 #include <filesystem>
 #include <mutex>
+#include <optional>
 #include <shared_mutex>
 #include <unordered_map>
 
+#include "storage/compaction_filter.h"
 #include "storage/merge_operator.h"
 #include "storage/partition_reader.h"
 
@@ -31,11 +37,27 @@ Status from_rocks(const rocksdb::Status& s, const std::string& what) {
   return Status::error(what + ": " + s.ToString());
 }
 
+int32_t wall_clock_seconds() { return static_cast<int32_t>(std::time(nullptr)); }
+
+bool valid_tag(const std::string& tag) {
+  if (tag.empty() || tag.size() > 200 || tag[0] == '.') return false;
+  return std::all_of(tag.begin(), tag.end(), [](char c) {
+    return std::isalnum(static_cast<unsigned char>(c)) || c == '.' || c == '_' || c == '-';
+  });
+}
+
+// A table's column family and what its compaction filter knows about the table.
+struct Family {
+  std::shared_ptr<rocksdb::ColumnFamilyHandle> handle;
+  std::shared_ptr<TableGcState> gc;
+};
+
 class RocksEngine final : public Engine {
  public:
   RocksEngine(const EngineOptions& options) : options_(options) {}
 
   ~RocksEngine() override {
+    if (syncer_) syncer_->stop();
     families_.clear();
     if (meta_ != nullptr) db_->DestroyColumnFamilyHandle(meta_);
     if (default_ != nullptr) db_->DestroyColumnFamilyHandle(default_);
@@ -43,12 +65,17 @@ class RocksEngine final : public Engine {
   }
 
   Status open() {
-    cache_ = rocksdb::NewLRUCache(options_.block_cache_bytes);
-    wbm_ = std::make_shared<rocksdb::WriteBufferManager>(options_.write_buffer_bytes, cache_);
+    // Memtables are charged to the block cache (dummy entries), so the cache holds both
+    // budgets; allow_stall makes writers wait for a flush instead of overshooting.
+    cache_ = rocksdb::NewLRUCache(options_.block_cache_bytes + options_.write_buffer_bytes);
+    wbm_ = std::make_shared<rocksdb::WriteBufferManager>(options_.write_buffer_bytes, cache_,
+                                                         /*allow_stall=*/true);
     db_options_.create_if_missing = true;
     db_options_.create_missing_column_families = true;
     db_options_.write_buffer_manager = wbm_;
     db_options_.max_background_jobs = options_.background_jobs;
+    // One filter instance must see a whole partition in key order (compaction_filter.h).
+    db_options_.max_subcompactions = 1;
     db_options_.keep_log_file_num = 5;
     db_options_.max_total_wal_size = 4 * options_.write_buffer_bytes;
 
@@ -62,11 +89,14 @@ class RocksEngine final : public Engine {
     if (!s.ok()) names = {rocksdb::kDefaultColumnFamilyName};
     bool has_meta = false;
     std::vector<rocksdb::ColumnFamilyDescriptor> descs;
+    std::unordered_map<std::string, std::shared_ptr<TableGcState>> states;
     for (const auto& n : names) {
-      descs.emplace_back(n, family_options());
+      std::shared_ptr<TableGcState> gc;
+      if (n.rfind(kTablePrefix, 0) == 0) gc = states[n] = std::make_shared<TableGcState>();
+      descs.emplace_back(n, family_options(gc));
       if (n == kMetaFamily) has_meta = true;
     }
-    if (!has_meta) descs.emplace_back(kMetaFamily, family_options());
+    if (!has_meta) descs.emplace_back(kMetaFamily, family_options(nullptr));
 
     std::vector<rocksdb::ColumnFamilyHandle*> handles;
     rocksdb::DB* raw = nullptr;
@@ -80,10 +110,43 @@ class RocksEngine final : public Engine {
       } else if (n == rocksdb::kDefaultColumnFamilyName) {
         default_ = h;
       } else if (n.rfind(kTablePrefix, 0) == 0) {
-        families_[n.substr(2)] = wrap(h);
+        families_[n.substr(2)] = Family{wrap(h), states[n]};
       } else {
         db_->DestroyColumnFamilyHandle(h);
       }
+    }
+    auto st = check_format_version();
+    if (!st.is_ok()) return st;
+    syncer_ = std::make_unique<WalSyncer>(options_.commitlog_sync, options_.commitlog_sync_period_ms,
+                                          options_.commitlog_sync_group_window_ms,
+                                          [this] { return from_rocks(db_->SyncWAL(), "sync wal"); });
+    return Status::ok();
+  }
+
+  // Refuses a database written by a newer format; records the version in a new one (or
+  // in one written before the record existed, which is version 1).
+  Status check_format_version() {
+    std::string value;
+    auto s = db_->Get(rocksdb::ReadOptions(), meta_, kFormatVersionKey, &value);
+    if (s.IsNotFound()) {
+      rocksdb::WriteOptions wo;
+      wo.sync = true;
+      return from_rocks(db_->Put(wo, meta_, kFormatVersionKey, std::to_string(kStorageFormatVersion)),
+                        "writing the format version");
+    }
+    if (!s.ok()) return from_rocks(s, "reading the format version");
+    int version = 0;
+    try {
+      version = std::stoi(value);
+    } catch (const std::exception&) {
+      return Status::error("corrupt format version record '" + value + "' in " + options_.data_dir + "/db");
+    }
+    if (version > kStorageFormatVersion) {
+      return Status::error("the data in " + options_.data_dir + "/db has storage format version " +
+                           std::to_string(version) + ", newer than this binary supports (" +
+                           std::to_string(kStorageFormatVersion) +
+                           "); run a newer Krill or restore a snapshot taken before the upgrade "
+                           "(docs/format.md, \"Versions and roll-back\")");
     }
     return Status::ok();
   }
@@ -92,19 +155,28 @@ class RocksEngine final : public Engine {
     std::unique_lock lock(mu_);
     if (families_.count(table_id)) return Status::ok();
     rocksdb::ColumnFamilyHandle* h = nullptr;
-    auto s = db_->CreateColumnFamily(family_options(), kTablePrefix + table_id, &h);
+    auto gc = std::make_shared<TableGcState>();
+    auto s = db_->CreateColumnFamily(family_options(gc), kTablePrefix + table_id, &h);
     if (!s.ok()) return from_rocks(s, "creating table " + table_id);
-    families_[table_id] = wrap(h);
+    families_[table_id] = Family{wrap(h), gc};
     return Status::ok();
   }
 
   Status drop_table(const std::string& table_id) override {
+    if (!family(table_id)) return Status::ok();
+    if (options_.auto_snapshot) {
+      // The schema already stopped naming the table (SchemaManager::persist writes the
+      // meta records before dropping): the snapshot gets the meta as it was before that
+      // last change, so that restoring it brings the table's definition back too.
+      auto st = auto_snapshot("dropped", table_id, /*undo_last_meta_change=*/true);
+      if (!st.is_ok()) return st;
+    }
     std::shared_ptr<rocksdb::ColumnFamilyHandle> h;
     {
       std::unique_lock lock(mu_);
       auto it = families_.find(table_id);
       if (it == families_.end()) return Status::ok();
-      h = it->second;
+      h = it->second.handle;
       families_.erase(it);
     }
     return from_rocks(db_->DropColumnFamily(h.get()), "dropping table " + table_id);
@@ -113,6 +185,10 @@ class RocksEngine final : public Engine {
   Status truncate_table(const std::string& table_id) override {
     auto h = family(table_id);
     if (!h) return Status::error("unknown table " + table_id);
+    if (options_.auto_snapshot) {
+      auto st = auto_snapshot("truncated", table_id, false);
+      if (!st.is_ok()) return st;
+    }
     // Delete the whole key space of the table; the range tombstone is cheap and compaction
     // reclaims the space.
     std::string end(9, '\xff');
@@ -124,8 +200,10 @@ class RocksEngine final : public Engine {
     rocksdb::WriteBatch batch;
     std::vector<std::shared_ptr<rocksdb::ColumnFamilyHandle>> keep;
     for (const PartitionWrite& w : writes) {
-      auto h = family(w.layout->id);
-      if (!h) return Status::error("unknown table " + w.layout->id);
+      auto f = family_entry(w.layout->id);
+      if (!f.handle) return Status::error("unknown table " + w.layout->id);
+      f.gc->observe(w.layout);
+      auto h = std::move(f.handle);
       Bytes prefix = encode_partition_prefix(w.token, w.partition_key);
       if (w.partition_deletion.active()) {
         RowFragment header;
@@ -155,17 +233,24 @@ class RocksEngine final : public Engine {
       }
       keep.push_back(std::move(h));
     }
+    // batch: RocksDB fsyncs before returning (one fsync per internal write group).
+    // group: written unsynced, then wait for the group fsync that covers it.
+    // periodic: written to the OS now, fsynced by the syncer's timer.
+    const CommitlogSync mode = syncer_->mode();
     rocksdb::WriteOptions wo;
-    wo.sync = sync;
-    return from_rocks(db_->Write(wo, &batch), "write");
+    wo.sync = mode == CommitlogSync::kBatch || (sync && mode == CommitlogSync::kPeriodic);
+    auto st = from_rocks(db_->Write(wo, &batch), "write");
+    if (!st.is_ok() || mode != CommitlogSync::kGroup) return st;
+    return syncer_->wait_durable();
   }
 
   Result<PartitionData> read_partition(const TableLayout& layout, BytesView partition_key, int64_t token,
                                        const ReadOptions& options) override {
-    auto h = family(layout.id);
-    if (!h) return Status::error("unknown table " + layout.id);
+    auto f = family_entry(layout.id);
+    if (!f.handle) return Status::error("unknown table " + layout.id);
+    f.gc->observe(layout);
     rocksdb::ReadOptions ro;
-    std::unique_ptr<rocksdb::Iterator> it(db_->NewIterator(ro, h.get()));
+    std::unique_ptr<rocksdb::Iterator> it(db_->NewIterator(ro, f.handle.get()));
     PartitionReader reader(it.get(), layout);
     PartitionData out;
     out.partition_key = Bytes(partition_key);
@@ -177,10 +262,11 @@ class RocksEngine final : public Engine {
   }
 
   Result<ScanResult> scan(const TableLayout& layout, const ScanOptions& options) override {
-    auto h = family(layout.id);
-    if (!h) return Status::error("unknown table " + layout.id);
+    auto f = family_entry(layout.id);
+    if (!f.handle) return Status::error("unknown table " + layout.id);
+    f.gc->observe(layout);
     rocksdb::ReadOptions ro;
-    std::unique_ptr<rocksdb::Iterator> it(db_->NewIterator(ro, h.get()));
+    std::unique_ptr<rocksdb::Iterator> it(db_->NewIterator(ro, f.handle.get()));
     PartitionReader reader(it.get(), layout);
     ScanResult result;
     auto s = reader.scan(options, result.partitions, result.more);
@@ -189,12 +275,14 @@ class RocksEngine final : public Engine {
   }
 
   Status put_meta(const std::string& key, const std::string& value, bool sync) override {
+    record_meta_undo(key, sync);
     rocksdb::WriteOptions wo;
     wo.sync = sync;
     return from_rocks(db_->Put(wo, meta_, key, value), "meta put");
   }
 
   Status delete_meta(const std::string& key, bool sync) override {
+    record_meta_undo(key, sync);
     rocksdb::WriteOptions wo;
     wo.sync = sync;
     return from_rocks(db_->Delete(wo, meta_, key), "meta delete");
@@ -215,9 +303,9 @@ class RocksEngine final : public Engine {
     std::vector<std::shared_ptr<rocksdb::ColumnFamilyHandle>> keep;
     {
       std::shared_lock lock(mu_);
-      for (auto& [id, h] : families_) {
-        all.push_back(h.get());
-        keep.push_back(h);
+      for (auto& [id, f] : families_) {
+        all.push_back(f.handle.get());
+        keep.push_back(f.handle);
       }
     }
     auto s = db_->Flush(rocksdb::FlushOptions(), all);
@@ -231,10 +319,176 @@ class RocksEngine final : public Engine {
     return total;
   }
 
+  Status flush_table(const std::string& table_id) override {
+    auto h = family(table_id);
+    if (!h) return Status::error("unknown table " + table_id);
+    return from_rocks(db_->Flush(rocksdb::FlushOptions(), h.get()), "flushing table " + table_id);
+  }
+
+  Status compact_table(const std::string& table_id) override {
+    auto h = family(table_id);
+    if (!h) return Status::error("unknown table " + table_id);
+    auto st = flush_table(table_id);
+    if (!st.is_ok()) return st;
+    rocksdb::CompactRangeOptions co;
+    co.bottommost_level_compaction = rocksdb::BottommostLevelCompaction::kForce;
+    co.exclusive_manual_compaction = false;
+    // The filter sees merge results only once they are stored values: the first pass
+    // merges operands into values, the second filters them (compaction_filter.h).
+    for (int pass = 0; pass < 2; ++pass) {
+      auto s = db_->CompactRange(co, h.get(), nullptr, nullptr);
+      if (!s.ok()) return from_rocks(s, "compacting table " + table_id);
+    }
+    return Status::ok();
+  }
+
+  Result<TableStats> table_stats(const std::string& table_id) override {
+    auto h = family(table_id);
+    if (!h) return Status::error("unknown table " + table_id);
+    TableStats t;
+    db_->GetIntProperty(h.get(), "rocksdb.live-sst-files-size", &t.disk_bytes);
+    db_->GetIntProperty(h.get(), "rocksdb.estimate-num-keys", &t.estimated_keys);
+    db_->GetIntProperty(h.get(), "rocksdb.cur-size-all-mem-tables", &t.memtable_bytes);
+    return t;
+  }
+
+  Status snapshot(const std::string& tag, const std::vector<std::string>& table_ids) override {
+    if (!valid_tag(tag)) return Status::error("invalid snapshot tag '" + tag + "'");
+    for (const auto& id : table_ids) {
+      if (!family(id)) return Status::error("unknown table " + id);
+    }
+    return checkpoint(tag, false);
+  }
+
+  Status checkpoint(const std::string& tag, bool undo_last_meta_change) {
+    std::lock_guard lock(snapshot_mu_);
+    std::string dir = snapshots_dir() + "/" + tag;
+    std::error_code ec;
+    if (std::filesystem::exists(dir, ec)) return Status::error("snapshot '" + tag + "' already exists");
+    std::filesystem::create_directories(snapshots_dir(), ec);
+    if (ec) return Status::error("cannot create " + snapshots_dir() + ": " + ec.message());
+    rocksdb::Checkpoint* raw = nullptr;
+    auto s = rocksdb::Checkpoint::Create(db_.get(), &raw);
+    if (!s.ok()) return from_rocks(s, "snapshot " + tag);
+    std::unique_ptr<rocksdb::Checkpoint> cp(raw);
+    // Flushes memtables first (log_size_for_flush 0), then hard-links the SST files.
+    s = cp->CreateCheckpoint(dir);
+    if (!s.ok()) return from_rocks(s, "snapshot " + tag);
+    if (!undo_last_meta_change) return Status::ok();
+    MetaUndo undo;
+    {
+      std::lock_guard mlock(meta_mu_);
+      undo = meta_undo_;
+    }
+    return revert_meta(dir, undo);
+  }
+
+  // One auto snapshot per schema change: DROP KEYSPACE or a table with indexes drops
+  // several column families after one meta change set; the first checkpoint, taken before
+  // any of them went, holds them all. Without meta changes (direct engine use) every call
+  // snapshots.
+  Status auto_snapshot(const char* what, const std::string& table_id, bool undo_last_meta_change) {
+    {
+      std::lock_guard lock(meta_mu_);
+      if (!meta_undo_.empty() && set_snapshotted_) return Status::ok();
+    }
+    auto st = checkpoint(auto_tag(what, table_id), undo_last_meta_change);
+    if (!st.is_ok()) return st;
+    std::lock_guard lock(meta_mu_);
+    set_snapshotted_ = true;
+    return st;
+  }
+
+  using MetaUndo = std::vector<std::pair<std::string, std::optional<std::string>>>;
+
+  // Remembers the value `key` had before the current meta change set. A change set ends
+  // with a synced meta write (SchemaManager::persist ends each DDL with one).
+  void record_meta_undo(const std::string& key, bool ends_set) {
+    std::lock_guard lock(meta_mu_);
+    if (meta_set_closed_) {
+      meta_undo_.clear();
+      set_snapshotted_ = false;
+    }
+    meta_set_closed_ = ends_set;
+    for (const auto& [k, v] : meta_undo_) {
+      if (k == key) return;
+    }
+    std::string old;
+    auto s = db_->Get(rocksdb::ReadOptions(), meta_, key, &old);
+    meta_undo_.emplace_back(key, s.ok() ? std::optional<std::string>(old) : std::nullopt);
+  }
+
+  // Opens the checkpoint at `dir` on its own and writes `undo` into its meta family.
+  Status revert_meta(const std::string& dir, const MetaUndo& undo) {
+    if (undo.empty()) return Status::ok();
+    rocksdb::DBOptions o;
+    o.create_if_missing = false;
+    std::vector<std::string> names;
+    auto s = rocksdb::DB::ListColumnFamilies(o, dir, &names);
+    if (!s.ok()) return from_rocks(s, "reopening snapshot " + dir);
+    std::vector<rocksdb::ColumnFamilyDescriptor> descs;
+    for (const auto& n : names) {
+      auto cf = family_options(nullptr);
+      cf.disable_auto_compactions = true;  // leave the hard-linked files as they are
+      descs.emplace_back(n, cf);
+    }
+    std::vector<rocksdb::ColumnFamilyHandle*> handles;
+    rocksdb::DB* raw = nullptr;
+    s = rocksdb::DB::Open(o, dir, descs, &handles, &raw);
+    if (!s.ok()) return from_rocks(s, "reopening snapshot " + dir);
+    std::unique_ptr<rocksdb::DB> db(raw);
+    rocksdb::ColumnFamilyHandle* meta = nullptr;
+    for (auto* h : handles) {
+      if (h->GetName() == kMetaFamily) meta = h;
+    }
+    if (meta != nullptr) {
+      rocksdb::WriteBatch batch;
+      for (const auto& [k, v] : undo) {
+        auto st = v ? batch.Put(meta, k, *v) : batch.Delete(meta, k);
+        st.PermitUncheckedError();
+      }
+      rocksdb::WriteOptions wo;
+      wo.sync = true;
+      s = db->Write(wo, &batch);
+      if (s.ok()) s = db->Flush(rocksdb::FlushOptions(), meta);
+    }
+    for (auto* h : handles) db->DestroyColumnFamilyHandle(h).PermitUncheckedError();
+    auto closed = db->Close();
+    if (s.ok()) s = closed;
+    return from_rocks(s, "writing the schema into snapshot " + dir);
+  }
+
+  Result<std::vector<std::string>> list_snapshots() override {
+    std::vector<std::string> tags;
+    std::error_code ec;
+    if (!std::filesystem::exists(snapshots_dir(), ec)) return tags;
+    for (const auto& e : std::filesystem::directory_iterator(snapshots_dir(), ec)) {
+      if (e.is_directory() && valid_tag(e.path().filename().string()))
+        tags.push_back(e.path().filename().string());
+    }
+    if (ec) return Status::error("listing " + snapshots_dir() + ": " + ec.message());
+    std::sort(tags.begin(), tags.end());
+    return tags;
+  }
+
+  Status clear_snapshot(const std::string& tag) override {
+    if (!tag.empty() && !valid_tag(tag)) return Status::error("invalid snapshot tag '" + tag + "'");
+    std::lock_guard lock(snapshot_mu_);
+    std::error_code ec;
+    std::string dir = tag.empty() ? snapshots_dir() : snapshots_dir() + "/" + tag;
+    std::filesystem::remove_all(dir, ec);
+    if (ec) return Status::error("removing " + dir + ": " + ec.message());
+    return Status::ok();
+  }
+
+  uint64_t wal_sync_count() override { return syncer_->sync_count(); }
+
  private:
-  rocksdb::ColumnFamilyOptions family_options() const {
+  // `gc`: the table's compaction-filter state; nullptr for meta/default (no filter).
+  rocksdb::ColumnFamilyOptions family_options(std::shared_ptr<TableGcState> gc) const {
     rocksdb::ColumnFamilyOptions cf;
     cf.merge_operator = make_row_merge_operator();
+    if (gc) cf.compaction_filter_factory = make_gc_filter_factory(std::move(gc), &wall_clock_seconds);
     rocksdb::BlockBasedTableOptions t;
     t.block_cache = cache_;
     t.filter_policy.reset(rocksdb::NewBloomFilterPolicy(10));
@@ -252,10 +506,22 @@ class RocksEngine final : public Engine {
   }
 
   std::shared_ptr<rocksdb::ColumnFamilyHandle> family(const std::string& id) {
+    return family_entry(id).handle;
+  }
+
+  Family family_entry(const std::string& id) {
     std::shared_lock lock(mu_);
     auto it = families_.find(id);
-    return it == families_.end() ? nullptr : it->second;
+    return it == families_.end() ? Family{} : it->second;
   }
+
+  static std::string auto_tag(const char* what, const std::string& table_id) {
+    auto ms = std::chrono::duration_cast<std::chrono::milliseconds>(
+        std::chrono::system_clock::now().time_since_epoch());
+    return std::to_string(ms.count()) + "-" + what + "-" + table_id;
+  }
+
+  std::string snapshots_dir() const { return options_.data_dir + "/snapshots"; }
 
   EngineOptions options_;
   rocksdb::DBOptions db_options_;
@@ -265,7 +531,13 @@ class RocksEngine final : public Engine {
   rocksdb::ColumnFamilyHandle* meta_ = nullptr;
   rocksdb::ColumnFamilyHandle* default_ = nullptr;
   std::shared_mutex mu_;
-  std::unordered_map<std::string, std::shared_ptr<rocksdb::ColumnFamilyHandle>> families_;  // GUARDED_BY(mu_)
+  std::unordered_map<std::string, Family> families_;  // GUARDED_BY(mu_)
+  std::unique_ptr<WalSyncer> syncer_;                 // set by open()
+  std::mutex snapshot_mu_;                            // serializes snapshot creation/removal
+  std::mutex meta_mu_;
+  MetaUndo meta_undo_;            // GUARDED_BY(meta_mu_): the latest meta change set, undone
+  bool meta_set_closed_ = true;   // GUARDED_BY(meta_mu_)
+  bool set_snapshotted_ = false;  // GUARDED_BY(meta_mu_): an auto snapshot covers this change set
 };
 
 }  // namespace

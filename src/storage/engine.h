@@ -21,21 +21,40 @@
 #include "common/error.h"
 #include "storage/keys.h"
 #include "storage/row.h"
+#include "storage/wal_sync.h"
 
 namespace krill::storage {
 
 struct EngineOptions {
-  std::string data_dir;  // the RocksDB directory lives in data_dir/db
+  std::string data_dir;  // the RocksDB directory lives in data_dir/db; snapshots in data_dir/snapshots
   uint64_t block_cache_bytes = 64ull << 20;
-  uint64_t write_buffer_bytes = 32ull << 20;  // shared by all memtables (write buffer manager)
+  // Shared by all memtables (write buffer manager). Memtable memory is charged to the block
+  // cache, which is sized block_cache_bytes + write_buffer_bytes, so the two together stay
+  // within that sum; writers stall (on the request pool) when memtables are full.
+  uint64_t write_buffer_bytes = 32ull << 20;
   int background_jobs = 2;
+  // Commit-log durability (wal_sync.h): when the WAL is fsynced relative to the ack.
+  CommitlogSync commitlog_sync = CommitlogSync::kPeriodic;
+  int commitlog_sync_period_ms = 10000;     // periodic: fsync interval
+  int commitlog_sync_group_window_ms = 15;  // group: at most one fsync per window
+  // Snapshot a table (whole-DB checkpoint) before drop_table / truncate_table.
+  bool auto_snapshot = true;
 };
+
+// The newest on-disk format this binary reads and writes (docs/format.md). Stored in the
+// meta column family under kFormatVersionKey at creation; a newer one refuses to open.
+constexpr int kStorageFormatVersion = 1;
+constexpr const char* kFormatVersionKey = "local/format_version";
 
 // A table as storage sees it: an id and its clustering layout.
 struct TableLayout {
   std::string id;  // stable identifier (the table's uuid, as text)
   ClusteringLayout clustering;
   std::vector<uint32_t> dropped_column_ids;  // sorted; reads never return cells of these columns
+  // Tombstones and expired cells older than this may be purged by compaction. The engine
+  // learns a table's value from the layouts passed to write/read/scan (until then, and
+  // after a restart until the first of these, it assumes the default: ten days).
+  int32_t gc_grace_seconds = 864000;
 };
 
 // One row's worth of changes.
@@ -122,10 +141,14 @@ class Engine {
   virtual ~Engine() = default;
 
   virtual common::Status create_table(const std::string& table_id) = 0;  // idempotent
-  virtual common::Status drop_table(const std::string& table_id) = 0;    // idempotent
+  // Drop and truncate first take a snapshot "<unix ms>-dropped-<id>" / "-truncated-<id>"
+  // when options.auto_snapshot is set; a failed snapshot fails the operation.
+  virtual common::Status drop_table(const std::string& table_id) = 0;  // idempotent
   virtual common::Status truncate_table(const std::string& table_id) = 0;
 
-  // Applies all writes atomically (one RocksDB WriteBatch). `sync` fsyncs the WAL first.
+  // Applies all writes atomically (one RocksDB WriteBatch). The WAL is written before this
+  // returns; it is fsynced before returning in batch and group modes, and also when `sync`
+  // is set (e.g. LWT), whatever the mode.
   virtual common::Status write(const std::vector<PartitionWrite>& writes, bool sync) = 0;
 
   // Reads one partition.
@@ -150,6 +173,33 @@ class Engine {
   virtual common::Status flush() = 0;
   // Approximate bytes on disk for all tables.
   virtual uint64_t live_data_bytes() = 0;
+
+  // Internal operations API (nodetool / HTTP later). All block; unknown table: error.
+  // Flushes one table's memtable to disk.
+  virtual common::Status flush_table(const std::string& table_id) = 0;
+  // Flushes, then compacts the whole table into the bottom level; the compaction filter
+  // (compaction_filter.h) purges tombstones and expired data older than gc_grace_seconds.
+  virtual common::Status compact_table(const std::string& table_id) = 0;
+  struct TableStats {
+    uint64_t disk_bytes = 0;      // live SST bytes
+    uint64_t estimated_keys = 0;  // RocksDB's estimate (exact after a full compaction)
+    uint64_t memtable_bytes = 0;
+  };
+  virtual common::Result<TableStats> table_stats(const std::string& table_id) = 0;
+
+  // Snapshots: a RocksDB checkpoint (hard links to the immutable SST files, a copy of the
+  // manifest and WAL) of the whole database, meta column family included, at
+  // <data_dir>/snapshots/<tag>/. `table_ids` names the tables the caller cares about
+  // (recorded in the tag by callers; empty = all): the checkpoint always holds every table
+  // so that it can be restored by copying it over <data_dir>/db (docs/storage.md).
+  // Tags: [A-Za-z0-9._-], not starting with '.'; an existing tag is an error.
+  virtual common::Status snapshot(const std::string& tag, const std::vector<std::string>& table_ids) = 0;
+  virtual common::Result<std::vector<std::string>> list_snapshots() = 0;  // sorted tags
+  // Removes one snapshot, or all when `tag` is empty.
+  virtual common::Status clear_snapshot(const std::string& tag) = 0;
+
+  // WAL fsyncs issued by the commit-log syncer (periodic/group modes; tests, metrics).
+  virtual uint64_t wal_sync_count() = 0;
 };
 
 }  // namespace krill::storage

@@ -281,13 +281,33 @@ asio::awaitable<Bytes> process_on_pool(std::shared_ptr<Connection> self, FrameHe
 
 }  // namespace
 
+namespace {
+
+// Memory a request holds while in flight: the body, the response and working copies.
+size_t request_cost(size_t body_bytes) { return 2 * body_bytes + 8192; }
+
+// Charges `cost` against the node-wide request budget; false when it does not fit. An
+// idle node admits any request (its size is already bounded by max_frame_bytes).
+bool reserve_request_memory(ConnectionContext& ctx, size_t cost) {
+  const size_t limit = ctx.options.max_request_bytes_in_flight;
+  size_t used = ctx.request_bytes.load();
+  do {
+    if (limit != 0 && used != 0 && used + cost > limit) return false;
+  } while (!ctx.request_bytes.compare_exchange_weak(used, used + cost));
+  return true;
+}
+
+}  // namespace
+
 asio::awaitable<void> Connection::handle(FrameHeader header, Bytes body) {
   auto self = shared_from_this();
+  const size_t cost = request_cost(body.size());
   // The request runs on the pool; this coroutine resumes on the connection's reactor.
   Bytes response =
       co_await asio::co_spawn(ctx_.pool, process_on_pool(self, header, std::move(body)), asio::use_awaitable);
   --inflight_;
   ctx_.node_inflight.fetch_sub(1);
+  ctx_.request_bytes.fetch_sub(cost);
   send(std::move(response));
 }
 
@@ -393,6 +413,11 @@ asio::awaitable<void> Connection::run() {
       if (ctx_.node_inflight.load() >= ctx_.options.max_requests_per_node) {
         throw CqlError(ErrorCode::kOverloaded, "Too many in-flight requests on this node (limit " +
                                                    std::to_string(ctx_.options.max_requests_per_node) + ")");
+      }
+      if (!reserve_request_memory(ctx_, request_cost(body.size()))) {
+        throw CqlError(ErrorCode::kOverloaded, "Request memory exhausted on this node (limit " +
+                                                   std::to_string(ctx_.options.max_request_bytes_in_flight) +
+                                                   " bytes in flight)");
       }
       ++inflight_;
       ctx_.node_inflight.fetch_add(1);

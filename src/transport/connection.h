@@ -45,6 +45,7 @@ struct ConnectionContext {
   EventHub& events;
   std::shared_ptr<spdlog::logger> log;
   std::atomic<size_t> node_inflight{0};
+  std::atomic<size_t> request_bytes{0};  // charged by requests in flight (ServerOptions)
   std::atomic<size_t> connections{0};
   std::atomic<bool> draining{false};
 };

@@ -33,6 +33,11 @@ struct ServerOptions {
   size_t max_requests_per_connection = 1024;  // in flight; beyond: OVERLOADED
   size_t max_requests_per_node = 8192;        // in flight over all connections
   size_t max_connections = 10000;             // native_transport_max_concurrent_connections
+  // Node-wide memory for requests in flight, each charged 2 x its (decompressed) body +
+  // 8 KiB (request, response and working copies); beyond: OVERLOADED. A request is always
+  // admitted when none is in flight, so one frame up to max_frame_bytes still runs.
+  // 0 = unlimited.
+  size_t max_request_bytes_in_flight = 64u << 20;
 };
 
 class EventHub;
