@@ -84,12 +84,20 @@ class [[nodiscard]] Status {
     s.msg_ = std::move(msg);
     return s;
   }
+  // The storage device is full: writes fail until space is freed; reads still work.
+  static Status no_space(std::string msg) {
+    Status s = error(std::move(msg));
+    s.no_space_ = true;
+    return s;
+  }
   bool is_ok() const { return ok_; }
+  bool is_no_space() const { return no_space_; }
   explicit operator bool() const { return ok_; }
   const std::string& message() const { return msg_; }
 
  private:
   bool ok_ = true;
+  bool no_space_ = false;
   std::string msg_;
 };
 

@@ -61,6 +61,15 @@ void Coordinator::mutate(const std::vector<storage::PartitionWrite>& writes, Con
   check_available(cl, true);
   if (writes.empty()) return;
   auto s = local_.write(writes, options_.sync_writes);
+  if (s.is_no_space()) {
+    // Cassandra reports storage failures of a replica as WRITE_FAILURE.
+    common::ErrorDetail d;
+    d.consistency = static_cast<uint16_t>(cl);
+    d.required = 1;
+    d.received = 0;
+    d.write_type = writes.size() > 1 ? "BATCH" : "SIMPLE";
+    throw CqlError(ErrorCode::kWriteFailure, "Write failed: " + s.message(), d);
+  }
   if (!s.is_ok()) throw CqlError(ErrorCode::kServerError, "write failed: " + s.message());
 }
 

@@ -2,6 +2,7 @@
 
 #include <rocksdb/cache.h>
 #include <rocksdb/db.h>
+#include <rocksdb/sst_file_manager.h>
 #include <rocksdb/filter_policy.h>
 #include <rocksdb/table.h>
 #include <rocksdb/utilities/checkpoint.h>
@@ -34,6 +35,7 @@ constexpr const char* kTablePrefix = "t_";
 
 Status from_rocks(const rocksdb::Status& s, const std::string& what) {
   if (s.ok()) return Status::ok();
+  if (s.IsNoSpace()) return Status::no_space(what + ": no space left on the data disk (" + s.ToString() + ")");
   return Status::error(what + ": " + s.ToString());
 }
 
@@ -74,6 +76,8 @@ class RocksEngine final : public Engine {
     db_options_.create_missing_column_families = true;
     db_options_.write_buffer_manager = wbm_;
     db_options_.max_background_jobs = options_.background_jobs;
+    // Lets RocksDB recover by itself from a full disk once space is freed.
+    db_options_.sst_file_manager.reset(rocksdb::NewSstFileManager(rocksdb::Env::Default()));
     // One filter instance must see a whole partition in key order (compaction_filter.h).
     db_options_.max_subcompactions = 1;
     db_options_.keep_log_file_num = 5;
@@ -119,7 +123,7 @@ class RocksEngine final : public Engine {
     if (!st.is_ok()) return st;
     syncer_ = std::make_unique<WalSyncer>(options_.commitlog_sync, options_.commitlog_sync_period_ms,
                                           options_.commitlog_sync_group_window_ms,
-                                          [this] { return from_rocks(db_->SyncWAL(), "sync wal"); });
+                                          [this] { return sync_wal(); });
     return Status::ok();
   }
 
@@ -239,9 +243,35 @@ class RocksEngine final : public Engine {
     const CommitlogSync mode = syncer_->mode();
     rocksdb::WriteOptions wo;
     wo.sync = mode == CommitlogSync::kBatch || (sync && mode == CommitlogSync::kPeriodic);
+    auto ready = resume_writes();
+    if (!ready.is_ok()) return ready;
     auto st = from_rocks(db_->Write(wo, &batch), "write");
-    if (!st.is_ok() || mode != CommitlogSync::kGroup) return st;
+    if (!st.is_ok()) {
+      writes_stopped_ = true;  // RocksDB stops writes after an I/O error until Resume()
+      return st;
+    }
+    if (mode != CommitlogSync::kGroup) return st;
     return syncer_->wait_durable();
+  }
+
+  // After a disk error (a full disk above all), RocksDB refuses writes until resumed, and
+  // nothing may touch the write-ahead log meanwhile. Each write first tries to resume, so
+  // the node recovers by itself once space is freed.
+  Status resume_writes() {
+    if (!writes_stopped_.load()) return Status::ok();
+    std::lock_guard lock(resume_mu_);
+    if (!writes_stopped_.load()) return Status::ok();
+    auto s = db_->Resume();
+    if (!s.ok()) return from_rocks(s, "write refused after a disk error");
+    writes_stopped_ = false;
+    return Status::ok();
+  }
+
+  Status sync_wal() {
+    if (writes_stopped_.load()) return Status::error("write-ahead log not synced: writes are stopped by a disk error");
+    auto st = from_rocks(db_->SyncWAL(), "sync wal");
+    if (!st.is_ok()) writes_stopped_ = true;
+    return st;
   }
 
   Result<PartitionData> read_partition(const TableLayout& layout, BytesView partition_key, int64_t token,
@@ -530,6 +560,8 @@ class RocksEngine final : public Engine {
   std::unique_ptr<rocksdb::DB> db_;
   rocksdb::ColumnFamilyHandle* meta_ = nullptr;
   rocksdb::ColumnFamilyHandle* default_ = nullptr;
+  std::atomic<bool> writes_stopped_{false};
+  std::mutex resume_mu_;
   std::shared_mutex mu_;
   std::unordered_map<std::string, Family> families_;  // GUARDED_BY(mu_)
   std::unique_ptr<WalSyncer> syncer_;                 // set by open()
