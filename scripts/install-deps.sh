@@ -12,6 +12,7 @@ DEBIAN_PACKAGES=(
   liblz4-dev libsnappy-dev libzstd-dev libbz2-dev zlib1g-dev libssl-dev
   libgtest-dev libgmock-dev libbenchmark-dev
   python3-cassandra python3-pytest
+  redis-server redis-tools
   nodejs
   golang-go golang-github-gocql-gocql-dev
 )

@@ -91,6 +91,7 @@ std::string apply_yaml_file(Config& c, const std::string& path) {
       return path + ": bad native_transport_max_request_data_in_flight";
     if (y["native_transport_port"]) c.native_port = y["native_transport_port"].as<uint16_t>();
     if (y["http_port"]) c.http_port = y["http_port"].as<uint16_t>();
+    str("http_address", c.http_address);
     if (y["data_file_directories"]) {
       auto d = y["data_file_directories"];
       if (d.IsSequence() && d.size() > 0) c.data_dir = d[0].as<std::string>();
@@ -137,6 +138,8 @@ std::string apply_environment(Config& c, char** envp) {
         c.native_port = static_cast<uint16_t>(std::stoi(v));
       else if (k == "KRILL_HTTP_PORT")
         c.http_port = static_cast<uint16_t>(std::stoi(v));
+      else if (k == "KRILL_HTTP_ADDRESS")
+        c.http_address = v;
       else if (k == "KRILL_SMP")
         c.smp = std::stoi(v);
       else if (k == "KRILL_MEMORY") {
@@ -163,6 +166,7 @@ std::vector<std::string> describe(const Config& c) {
       "listen_address: " + c.listen_address,
       "native_transport_port: " + std::to_string(c.native_port),
       "http_port: " + std::to_string(c.http_port),
+      "http_address: " + c.http_address,
       "smp: " + std::to_string(c.smp),
       "memory: " + std::to_string(c.memory_bytes >> 20) + "MiB",
       "native_transport_max_frame_size: " + std::to_string(c.max_frame_bytes >> 20) + "MiB",

@@ -14,6 +14,8 @@ struct Config {
   std::string listen_address = "127.0.0.1";
   uint16_t native_port = 9042;
   uint16_t http_port = 8000;
+  // Address of the admin HTTP API, health checks and /metrics (docs/operations.md).
+  std::string http_address = "127.0.0.1";
   int smp = 0;  // reactor threads; 0 = number of cores
   uint64_t memory_bytes = 512ull << 20;
   std::string cluster_name = "Test Cluster";

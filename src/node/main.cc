@@ -1,4 +1,4 @@
-// krill: the single binary. Subcommands: serve, version.
+// krill: the single binary. Subcommands: serve, version, nodetool, stress.
 #include <spdlog/sinks/stdout_color_sinks.h>
 #include <spdlog/spdlog.h>
 
@@ -6,9 +6,12 @@
 #include <csignal>
 #include <cstdio>
 #include <iostream>
+#include <string_view>
 
 #include "node/config.h"
 #include "node/node.h"
+#include "tools/nodetool.h"
+#include "tools/stress/stress.h"
 
 extern char** environ;
 
@@ -49,6 +52,9 @@ int serve(const krill::node::Config& config, const std::string& config_file) {
 }  // namespace
 
 int main(int argc, char** argv) {
+  // cassandra-stress's syntax (`write n=1000 -rate threads=50`) is not CLI11's: parsed apart.
+  if (argc >= 2 && std::string_view(argv[1]) == "stress")
+    return krill::tools::stress::run(argc - 2, argv + 2);
   CLI::App app{"Krill: a Cassandra-compatible database in one binary"};
   app.require_subcommand(1);
 
@@ -63,6 +69,8 @@ int main(int argc, char** argv) {
   serve_cmd->add_option("--native-port", flags.native_port, "CQL native protocol port")->default_val(9042);
   serve_cmd->add_option("--http-port", flags.http_port, "HTTP port (admin API, dashboard, metrics)")
       ->default_val(8000);
+  serve_cmd->add_option("--http-address", flags.http_address, "Address for the HTTP API (keep it private)")
+      ->default_str(defaults.http_address);
   serve_cmd->add_option("--smp", flags.smp, "Reactor threads (default: number of cores)");
   serve_cmd->add_option("--memory", memory, "Memory budget, e.g. 512M, 2G")->default_str("512M");
   serve_cmd->add_option("--config", config_file, "YAML configuration file (cassandra.yaml key names)");
@@ -70,6 +78,21 @@ int main(int argc, char** argv) {
       ->default_str(defaults.cluster_name);
 
   app.add_subcommand("version", "Print the version");
+  // Listed for --help only; dispatched above.
+  app.add_subcommand("stress", "Load generator with cassandra-stress's syntax (krill stress help)");
+
+  krill::tools::NodetoolOptions nodetool;
+  auto* nodetool_cmd = app.add_subcommand(
+      "nodetool", "Cassandra's nodetool over the HTTP API: version, status, info, describecluster, flush");
+  // -h is the host, as in Cassandra's nodetool.
+  nodetool_cmd->set_help_flag("--help", "Print this help message and exit");
+  nodetool_cmd->add_option("-h,--host", nodetool.host, "Node hostname or ip address")
+      ->default_str("127.0.0.1");
+  nodetool_cmd->add_option("-p,--port", nodetool.port, "Node HTTP port (--http-port)")->default_val(8000);
+  nodetool_cmd->add_flag("-T,--tokens", nodetool.tokens, "info: print every token");
+  nodetool_cmd->add_option("command", nodetool.command, "version | status | info | describecluster | flush")
+      ->required();
+  nodetool_cmd->add_option("args", nodetool.args, "Command arguments (flush: keyspace)");
 
   CLI11_PARSE(app, argc, argv);
 
@@ -77,6 +100,7 @@ int main(int argc, char** argv) {
     std::printf("Krill %s\n", KRILL_VERSION);
     return 0;
   }
+  if (app.got_subcommand("nodetool")) return krill::tools::run_nodetool(nodetool, std::cout, std::cerr);
 
   // defaults < file < environment < flags
   krill::node::Config config = defaults;
@@ -97,6 +121,7 @@ int main(int argc, char** argv) {
   if (serve_cmd->count("--listen-address")) config.listen_address = flags.listen_address;
   if (serve_cmd->count("--native-port")) config.native_port = flags.native_port;
   if (serve_cmd->count("--http-port")) config.http_port = flags.http_port;
+  if (serve_cmd->count("--http-address")) config.http_address = flags.http_address;
   if (serve_cmd->count("--smp")) config.smp = flags.smp;
   if (serve_cmd->count("--cluster-name")) config.cluster_name = flags.cluster_name;
   if (serve_cmd->count("--memory") && !krill::node::parse_size(memory, config.memory_bytes)) {

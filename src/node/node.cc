@@ -9,6 +9,9 @@
 #include <random>
 #include <thread>
 
+#include "admin/api.h"
+#include "admin/http_server.h"
+#include "admin/metrics.h"
 #include "common/uuid.h"
 #include "coordinator/coordinator.h"
 #include "cql/query_processor.h"
@@ -93,6 +96,9 @@ struct Node::Services {
   std::vector<std::thread> reactor_threads;
   std::unique_ptr<asio::thread_pool> request_pool;
   std::unique_ptr<transport::CqlServer> server;
+  admin::Metrics metrics;
+  std::unique_ptr<admin::HttpServer> http;
+  std::atomic<bool> serving{false};  // CQL accepts connections and the node is not draining
   // Forwards schema events to the server once it exists.
   struct Events : cql::EventSink {
     transport::CqlServer* server = nullptr;
@@ -171,17 +177,88 @@ std::string Node::start() {
       config_.request_memory_bytes != 0
           ? config_.request_memory_bytes
           : static_cast<size_t>(static_cast<double>(config_.memory_bytes) * config_.request_memory_fraction);
+  so.metrics = &s.metrics;
   s.server = std::make_unique<transport::CqlServer>(so, reactors, *s.request_pool, *s.processor, log_);
   s.events.server = s.server.get();
   err = s.server->start();
   if (!err.empty()) return err;
   log_->info("Starting listening for CQL clients on {}:{} ({} reactors, {} request threads)",
              config_.listen_address, s.server->bound_port(), smp, request_threads);
+  s.serving = true;
+  return start_http(smp);
+}
+
+std::string Node::start_http(int smp) {
+  auto& s = *services_;
+  admin::NodeView v;
+  v.cluster_name = s.info.cluster_name;
+  v.release_version = s.info.release_version;
+  v.krill_version = KRILL_VERSION;
+  v.host_id = s.info.host_id.to_string();
+  v.data_center = s.info.data_center;
+  v.rack = s.info.rack;
+  v.listen_address = config_.listen_address;
+  v.native_port = config_.native_port;
+  v.data_dir = config_.data_dir;
+  v.memory_budget_bytes = config_.memory_bytes;
+  v.smp = smp;
+  v.gossip_generation = s.info.gossip_generation;
+  v.tokens = s.info.tokens;
+  v.metrics = &s.metrics;
+  v.ready = [&s] { return s.serving.load(); };
+  v.keyspaces = [&s] {
+    std::vector<std::string> out;
+    for (auto& [name, ks] : s.schema->current()->keyspaces) out.push_back(name);
+    return out;
+  };
+  v.tables = [&s] {
+    std::vector<std::pair<std::string, std::string>> out;
+    for (auto& [name, ks] : s.schema->current()->keyspaces)
+      for (auto& [table, t] : ks->tables) out.emplace_back(name, table);
+    return out;
+  };
+  v.flush = [&s](const std::string& keyspace) -> std::string {
+    if (keyspace.empty()) {
+      auto st = s.engine->flush();
+      return st.is_ok() ? "" : st.message();
+    }
+    auto schema = s.schema->current();
+    auto it = schema->keyspaces.find(keyspace);
+    if (it == schema->keyspaces.end()) return "unknown keyspace " + keyspace;
+    for (auto& [name, t] : it->second->tables) {
+      if (!t->layout) continue;  // virtual table
+      auto st = s.engine->flush_table(t->layout->id);
+      if (!st.is_ok()) return keyspace + "." + name + ": " + st.message();
+      for (auto& index : t->indexes) {
+        if (!index.layout) continue;
+        st = s.engine->flush_table(index.layout->id);
+        if (!st.is_ok()) return keyspace + "." + name + " index " + index.name + ": " + st.message();
+      }
+    }
+    return "";
+  };
+  v.schema_version = [&s] { return s.schema->current()->version.to_string(); };
+  v.live_data_bytes = [&s] { return s.engine->live_data_bytes(); };
+  auto api = std::make_shared<admin::AdminApi>(std::move(v));
+
+  admin::HttpOptions ho;
+  ho.address = config_.http_address;
+  ho.port = config_.http_port;
+  // The last reactor: with several, the HTTP server stays off the CQL acceptor's reactor.
+  s.http = std::make_unique<admin::HttpServer>(
+      ho, *s.reactors.back(), *s.request_pool, [api](const admin::HttpRequest& r) { return api->handle(r); },
+      [](const admin::HttpRequest& r) { return admin::AdminApi::runs_inline(r); }, &s.metrics, log_);
+  std::string err = s.http->start();
+  if (!err.empty()) return err;
+  log_->info("Starting listening for HTTP clients on {}:{} (/healthz, /readyz, /metrics, REST API)",
+             config_.http_address, s.http->bound_port());
   return "";
 }
 
 void Node::stop() {
   auto& s = *services_;
+  s.serving = false;
+  if (s.http) s.http->stop();
   if (s.server) {
     log_->info("Draining: no new connections, finishing in-flight requests");
     s.server->stop(config_.drain_timeout_ms);
@@ -197,6 +274,7 @@ void Node::stop() {
   if (s.request_pool) s.request_pool->join();
   s.events.server = nullptr;
   s.server.reset();
+  s.http.reset();
   s.reactors.clear();
   s.request_pool.reset();
   s.processor.reset();

@@ -1,7 +1,7 @@
 // A running Krill node: builds the services in order, stops them in reverse.
 //
 //   storage engine -> schema manager -> coordinator -> query processor -> reactors
-//   + request pool -> CQL server
+//   + request pool -> CQL server -> admin HTTP server (stopped first)
 //
 // start() returns once CQL accepts connections ("serving"); stop() drains: stop
 // accepting, finish in-flight requests, flush storage.
@@ -28,6 +28,8 @@ class Node {
   void stop();
 
  private:
+  // Starts the admin HTTP server once CQL listens. Returns an error message or "".
+  std::string start_http(int smp);
   struct Services;
   Config config_;
   std::shared_ptr<spdlog::logger> log_;

@@ -2,8 +2,8 @@
 
 #include <rocksdb/cache.h>
 #include <rocksdb/db.h>
-#include <rocksdb/sst_file_manager.h>
 #include <rocksdb/filter_policy.h>
+#include <rocksdb/sst_file_manager.h>
 #include <rocksdb/table.h>
 #include <rocksdb/utilities/checkpoint.h>
 #include <rocksdb/utilities/options_util.h>
@@ -35,7 +35,8 @@ constexpr const char* kTablePrefix = "t_";
 
 Status from_rocks(const rocksdb::Status& s, const std::string& what) {
   if (s.ok()) return Status::ok();
-  if (s.IsNoSpace()) return Status::no_space(what + ": no space left on the data disk (" + s.ToString() + ")");
+  if (s.IsNoSpace())
+    return Status::no_space(what + ": no space left on the data disk (" + s.ToString() + ")");
   return Status::error(what + ": " + s.ToString());
 }
 
@@ -121,9 +122,9 @@ class RocksEngine final : public Engine {
     }
     auto st = check_format_version();
     if (!st.is_ok()) return st;
-    syncer_ = std::make_unique<WalSyncer>(options_.commitlog_sync, options_.commitlog_sync_period_ms,
-                                          options_.commitlog_sync_group_window_ms,
-                                          [this] { return sync_wal(); });
+    syncer_ =
+        std::make_unique<WalSyncer>(options_.commitlog_sync, options_.commitlog_sync_period_ms,
+                                    options_.commitlog_sync_group_window_ms, [this] { return sync_wal(); });
     return Status::ok();
   }
 
@@ -268,7 +269,8 @@ class RocksEngine final : public Engine {
   }
 
   Status sync_wal() {
-    if (writes_stopped_.load()) return Status::error("write-ahead log not synced: writes are stopped by a disk error");
+    if (writes_stopped_.load())
+      return Status::error("write-ahead log not synced: writes are stopped by a disk error");
     auto st = from_rocks(db_->SyncWAL(), "sync wal");
     if (!st.is_ok()) writes_stopped_ = true;
     return st;
@@ -518,6 +520,9 @@ class RocksEngine final : public Engine {
   rocksdb::ColumnFamilyOptions family_options(std::shared_ptr<TableGcState> gc) const {
     rocksdb::ColumnFamilyOptions cf;
     cf.merge_operator = make_row_merge_operator();
+    // One memtable is at most a quarter of the memtable budget: flushes stay small, and
+    // so does the free space RocksDB waits for before it recovers from a full disk.
+    cf.write_buffer_size = std::max<uint64_t>(1ull << 20, options_.write_buffer_bytes / 4);
     if (gc) cf.compaction_filter_factory = make_gc_filter_factory(std::move(gc), &wall_clock_seconds);
     rocksdb::BlockBasedTableOptions t;
     t.block_cache = cache_;

@@ -9,6 +9,8 @@
 #include <boost/asio/redirect_error.hpp>
 #include <boost/asio/use_awaitable.hpp>
 #include <boost/asio/write.hpp>
+#include <chrono>
+#include <variant>
 
 #include "transport/messages.h"
 
@@ -127,9 +129,16 @@ Connection::Connection(asio::ip::tcp::socket socket, ConnectionContext& ctx)
   if (!ec) peer_ = ep.address().to_string() + ":" + std::to_string(ep.port());
   socket_.set_option(asio::ip::tcp::no_delay(true), ec);
   ctx_.connections.fetch_add(1);
+  if (auto* m = ctx_.options.metrics) {
+    m->current_connections.add(1);
+    m->connections_total.inc();
+  }
 }
 
-Connection::~Connection() { ctx_.connections.fetch_sub(1); }
+Connection::~Connection() {
+  ctx_.connections.fetch_sub(1);
+  if (auto* m = ctx_.options.metrics) m->current_connections.add(-1);
+}
 
 Bytes Connection::frame(Opcode op, int16_t stream, Bytes body, bool allow_compression) const {
   uint8_t flags = 0;
@@ -143,6 +152,7 @@ Bytes Connection::frame(Opcode op, int16_t stream, Bytes body, bool allow_compre
 }
 
 Bytes Connection::error_frame(int16_t stream, const CqlError& e) const {
+  if (auto* m = ctx_.options.metrics) m->count_error(static_cast<int32_t>(e.code()));
   return frame(Opcode::kError, stream, encode_error(e));
 }
 
@@ -207,7 +217,7 @@ void Connection::startup(int16_t stream, BytesView body) {
   ready_ = true;
 }
 
-Bytes Connection::execute(FrameHeader header, const Bytes& body) {
+Bytes Connection::execute(FrameHeader header, const Bytes& body, admin::StatementKind& kind, bool& counted) {
   cql::ClientState state;
   {
     std::lock_guard lock(client_mu_);
@@ -218,17 +228,30 @@ Bytes Connection::execute(FrameHeader header, const Bytes& body) {
   switch (header.opcode) {
     case Opcode::kQuery: {
       QueryRequest q = decode_query(body, kVersion);
+      kind = admin::classify_statement(q.query);
       result = ctx_.processor.query(q.query, query_options(std::move(q.params)), state);
       break;
     }
     case Opcode::kPrepare: {
       std::string q = decode_prepare(body, kVersion);
-      result = ctx_.processor.prepare(q, state);
+      auto prepared = ctx_.processor.prepare(q, state);
+      if (auto* m = ctx_.options.metrics)
+        m->prepared_kinds.remember(prepared.id, admin::classify_statement(q));
+      result = std::move(prepared);
+      counted = false;
       break;
     }
     case Opcode::kExecute: {
       ExecuteRequest e = decode_execute(body, kVersion);
       result = ctx_.processor.execute(e.id, query_options(std::move(e.params)), state);
+      auto* m = ctx_.options.metrics;
+      if (m == nullptr || !m->prepared_kinds.find(e.id, kind)) {
+        // Prepared before the kind was remembered: rows count as a read, anything else as a
+        // write, in the latency histograms only.
+        counted = false;
+        kind = std::holds_alternative<cql::RowsResult>(result) ? admin::StatementKind::kRead
+                                                               : admin::StatementKind::kUpdate;
+      }
       break;
     }
     case Opcode::kBatch: {
@@ -248,6 +271,7 @@ Bytes Connection::execute(FrameHeader header, const Bytes& body) {
       o.consistency = b.consistency;
       o.serial_consistency = b.serial_consistency;
       o.timestamp = b.default_timestamp;
+      kind = admin::StatementKind::kBatch;
       result = ctx_.processor.batch(children, o, state);
       break;
     }
@@ -262,13 +286,30 @@ Bytes Connection::execute(FrameHeader header, const Bytes& body) {
 }
 
 Bytes Connection::process(const FrameHeader& header, const Bytes& body) {
+  const auto start = std::chrono::steady_clock::now();
+  admin::StatementKind kind = admin::StatementKind::kOther;
+  bool counted = true;
+  Bytes out;
   try {
-    return frame(Opcode::kResult, header.stream, execute(header, body));
+    out = frame(Opcode::kResult, header.stream, execute(header, body, kind, counted));
   } catch (const CqlError& e) {
-    return error_frame(header.stream, e);
+    out = error_frame(header.stream, e);
   } catch (const std::exception& e) {
-    return error_frame(header.stream, CqlError(ErrorCode::kServerError, e.what()));
+    out = error_frame(header.stream, CqlError(ErrorCode::kServerError, e.what()));
   }
+  if (auto* m = ctx_.options.metrics) {
+    auto us = static_cast<uint64_t>(
+        std::chrono::duration_cast<std::chrono::microseconds>(std::chrono::steady_clock::now() - start)
+            .count());
+    m->request_latency.observe_micros(us);
+    if (counted) m->count_statement(kind);
+    if (kind == admin::StatementKind::kRead) {
+      m->read_latency.observe_micros(us);
+    } else if (kind != admin::StatementKind::kOther) {
+      m->write_latency.observe_micros(us);
+    }
+  }
+  return out;
 }
 
 namespace {
@@ -356,6 +397,11 @@ asio::awaitable<void> Connection::run() {
       co_await asio::async_read(socket_, asio::buffer(body.data(), body.size()),
                                 asio::redirect_error(asio::use_awaitable, ec));
       if (ec) break;
+    }
+    if (auto* m = ctx_.options.metrics) {
+      m->requests_served.inc();
+      if (static_cast<size_t>(h.opcode) < admin::Metrics::kOpcodes)
+        m->requests_by_opcode[static_cast<size_t>(h.opcode)].inc();
     }
     try {
       if (h.flags & kFlagCompressed) {

@@ -75,7 +75,10 @@ class Connection : public std::enable_shared_from_this<Connection> {
   boost::asio::awaitable<void> write_loop();
   common::Bytes error_frame(int16_t stream, const common::CqlError& e) const;
   void startup(int16_t stream, common::BytesView body);
-  common::Bytes execute(FrameHeader header, const common::Bytes& body);
+  // `kind` receives the statement kind for metrics; `counted` whether it is known (not
+  // guessed from an EXECUTE's result) and goes to the statement counters.
+  common::Bytes execute(FrameHeader header, const common::Bytes& body, admin::StatementKind& kind,
+                        bool& counted);
 
   boost::asio::ip::tcp::socket socket_;
   ConnectionContext& ctx_;

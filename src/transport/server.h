@@ -13,6 +13,7 @@
 #include <string>
 #include <vector>
 
+#include "admin/metrics.h"
 #include "cql/query_processor.h"
 
 namespace spdlog {
@@ -38,6 +39,9 @@ struct ServerOptions {
   // admitted when none is in flight, so one frame up to max_frame_bytes still runs.
   // 0 = unlimited.
   size_t max_request_bytes_in_flight = 64u << 20;
+  // Where requests, errors, latencies and connections are counted; null = not counted.
+  // Owned by the node and outlives the server.
+  admin::Metrics* metrics = nullptr;
 };
 
 class EventHub;
