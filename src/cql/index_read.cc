@@ -41,9 +41,23 @@ std::optional<IndexQuery> choose_index(const std::vector<Relation>& where, const
                                        const ExecContext& ctx) {
   if (t.indexes.empty()) return std::nullopt;
   for (const Relation& r : where) {
-    if (r.token || r.multi_column || r.columns.size() != 1 || r.map_key || !r.value) continue;
+    if (r.token || r.multi_column || r.columns.size() != 1 || !r.value) continue;
     const ColumnDef* c = t.find_column(r.columns[0]);
     if (c == nullptr) continue;
+    if (r.map_key) {
+      // m[k] = v is served by an entries(m) index, whose entries are (key, value) pairs.
+      if (r.op != Relation::Op::kEq || c->type.kind() != TypeKind::kMap) continue;
+      for (const IndexDef& idx : t.indexes) {
+        if (idx.column != c->name || idx.target_kind != "entries") continue;
+        IndexQuery q;
+        q.index = &idx;
+        q.value = common::encode_elements(
+            {evaluate_required(*r.map_key, c->type.params()[0], "key(" + c->name + ")", ctx),
+             evaluate_required(*r.value, c->type.params()[1], c->name, ctx)});
+        return q;
+      }
+      continue;
+    }
     for (const IndexDef& idx : t.indexes) {
       if (idx.column != c->name || !serves(idx, *c, r.op)) continue;
       IndexQuery q;
