@@ -13,3 +13,15 @@ set_tests_properties(durability_crash PROPERTIES
   LABELS durability
   TIMEOUT 300
   ENVIRONMENT "KRILL_BIN=$<TARGET_FILE:krill>;PYTHONDONTWRITEBYTECODE=1")
+
+# Memory test: --memory 256M under sustained driver load; peak RSS must stay under the
+# budget and oversized excess load must get OVERLOADED. Long version:
+#   /usr/bin/python3 tests/durability/memory_test.py --seconds 600
+add_test(NAME durability_memory
+  COMMAND /usr/bin/python3 ${PROJECT_SOURCE_DIR}/tests/durability/memory_test.py --seconds 30
+  WORKING_DIRECTORY ${CMAKE_CURRENT_BINARY_DIR})
+set_tests_properties(durability_memory PROPERTIES
+  LABELS durability
+  TIMEOUT 300
+  RUN_SERIAL TRUE
+  ENVIRONMENT "KRILL_BIN=$<TARGET_FILE:krill>;PYTHONDONTWRITEBYTECODE=1")

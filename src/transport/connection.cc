@@ -342,7 +342,7 @@ bool reserve_request_memory(ConnectionContext& ctx, size_t cost) {
 
 asio::awaitable<void> Connection::handle(FrameHeader header, Bytes body) {
   auto self = shared_from_this();
-  const size_t cost = request_cost(body.size());
+  const size_t cost = request_cost(header.length);  // what run() charged, before decompression
   // The request runs on the pool; this coroutine resumes on the connection's reactor.
   Bytes response =
       co_await asio::co_spawn(ctx_.pool, process_on_pool(self, header, std::move(body)), asio::use_awaitable);
@@ -392,6 +392,34 @@ asio::awaitable<void> Connection::run() {
       send(error_frame(h.stream, too_big));
       continue;
     }
+    // The body is charged to the node's request memory before it is read, so excess load
+    // is refused (OVERLOADED) instead of buffered.
+    const size_t cost = request_cost(h.length);
+    if (!reserve_request_memory(ctx_, cost)) {
+      size_t left = h.length;
+      std::vector<char> sink(std::min<size_t>(left, kDiscardChunk));
+      while (left > 0 && !ec) {
+        size_t n = std::min(left, sink.size());
+        co_await asio::async_read(socket_, asio::buffer(sink.data(), n),
+                                  asio::redirect_error(asio::use_awaitable, ec));
+        left -= n;
+      }
+      if (ec) break;
+      send(error_frame(h.stream, CqlError(ErrorCode::kOverloaded,
+                                          "Request memory exhausted on this node (limit " +
+                                              std::to_string(ctx_.options.max_request_bytes_in_flight) +
+                                              " bytes in flight)")));
+      continue;
+    }
+    bool handed_off = false;  // once handle() owns the request, it releases `cost`
+    struct Release {
+      ConnectionContext& ctx;
+      size_t cost;
+      const bool& handed_off;
+      ~Release() {
+        if (!handed_off) ctx.request_bytes.fetch_sub(cost);
+      }
+    } release{ctx_, cost, handed_off};
     Bytes body(h.length, '\0');
     if (h.length > 0) {
       co_await asio::async_read(socket_, asio::buffer(body.data(), body.size()),
@@ -460,13 +488,9 @@ asio::awaitable<void> Connection::run() {
         throw CqlError(ErrorCode::kOverloaded, "Too many in-flight requests on this node (limit " +
                                                    std::to_string(ctx_.options.max_requests_per_node) + ")");
       }
-      if (!reserve_request_memory(ctx_, request_cost(body.size()))) {
-        throw CqlError(ErrorCode::kOverloaded, "Request memory exhausted on this node (limit " +
-                                                   std::to_string(ctx_.options.max_request_bytes_in_flight) +
-                                                   " bytes in flight)");
-      }
       ++inflight_;
       ctx_.node_inflight.fetch_add(1);
+      handed_off = true;
       // The lambda keeps the connection alive until the request has been answered.
       asio::co_spawn(
           socket_.get_executor(),

@@ -18,8 +18,9 @@ REPORT_FIELDS = [
 
 
 def run_stress(port, *args, timeout=25):
-    cmd = [kh.krill_bin(), "stress", *args, "-rate", "threads=50", "-node", "127.0.0.1",
-           "-port", f"native={port}"]
+    cmd = [kh.krill_bin(), "stress", *args, "-node", "127.0.0.1", "-port", f"native={port}"]
+    if "-rate" not in args:
+        cmd += ["-rate", "threads=50"]
     p = subprocess.run(cmd, capture_output=True, text=True, timeout=timeout, stdin=subprocess.DEVNULL)
     assert p.returncode == 0, f"{' '.join(cmd)} exited {p.returncode}\n{p.stdout}\n{p.stderr}"
     return p.stdout
@@ -76,6 +77,23 @@ def test_stress_write_then_read(krill_node, cluster):
     # Default read population gaussian(1..n): every key drawn exists, so each read returns a row.
     out = run_stress(port, "read", f"n={ROWS}")
     check_report(out, ROWS)
+
+
+def test_stress_fixed_rate_and_mixed(krill_node):
+    port = krill_node.native_port
+    # Open loop: 600 writes at 1,000/s take ~0.6 s whatever the node's speed.
+    out = run_stress(port, "write", "n=600", "-pop", "seq=1..600", "-rate", "fixed=1000/s")
+    r = parse_report(out)
+    assert number(r["Total errors"]) == 0
+    assert number(r["Total partitions"]) == 600
+    assert 300 <= number(r["Op rate"]) <= 1100, out  # never faster than asked
+    # Mixed for a duration, keys drawn over the rows written above: reads find them.
+    out = run_stress(port, "mixed", "ratio(write=1,read=1)", "duration=2s", "-pop", "dist=uniform(1..600)")
+    r = parse_report(out)
+    assert number(r["Total errors"]) == 0
+    assert number(r["Total partitions"]) > 0
+    assert number(r["Row rate"]) == number(r["Op rate"]), out  # every read returned its row
+    assert len(re.findall(r"^total,", out, re.M)) >= 2, out  # a progress line per second
 
 
 def test_stress_bad_arguments():
