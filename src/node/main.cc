@@ -3,6 +3,8 @@
 #include <spdlog/spdlog.h>
 
 #include <CLI/CLI.hpp>
+#include <malloc.h>
+
 #include <csignal>
 #include <cstdio>
 #include <iostream>
@@ -51,7 +53,16 @@ int serve(const krill::node::Config& config, const std::string& config_file) {
 
 }  // namespace
 
+// Keeps the allocator inside the memory budget: large buffers (frames, values) are mapped
+// and unmapped rather than kept in per-thread heaps, and few arenas exist to fragment.
+static void tune_allocator() {
+  mallopt(M_ARENA_MAX, 2);
+  mallopt(M_MMAP_THRESHOLD, 256 * 1024);
+  mallopt(M_TRIM_THRESHOLD, 1 << 20);
+}
+
 int main(int argc, char** argv) {
+  tune_allocator();
   // cassandra-stress's syntax (`write n=1000 -rate threads=50`) is not CLI11's: parsed apart.
   if (argc >= 2 && std::string_view(argv[1]) == "stress")
     return krill::tools::stress::run(argc - 2, argv + 2);
