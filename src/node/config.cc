@@ -80,6 +80,9 @@ std::string apply_yaml_file(Config& c, const std::string& path) {
       if (!millis(key, c.commitlog_sync_group_window_ms)) return path + ": bad " + key;
     }
     if (y["auto_snapshot"]) c.auto_snapshot = y["auto_snapshot"].as<bool>();
+    if (y["compaction_throughput_mb_per_sec"]) {
+      c.compaction_throughput_mb_per_sec = y["compaction_throughput_mb_per_sec"].as<uint64_t>();
+    }
     if (y["request_memory_fraction"]) {
       c.request_memory_fraction = y["request_memory_fraction"].as<double>();
       if (!(c.request_memory_fraction > 0 && c.request_memory_fraction <= 1))
@@ -177,6 +180,7 @@ std::vector<std::string> describe(const Config& c) {
       "commitlog_sync: " + c.commitlog_sync + " (period " + std::to_string(c.commitlog_sync_period_ms) +
           "ms, group window " + std::to_string(c.commitlog_sync_group_window_ms) + "ms)",
       std::string("auto_snapshot: ") + (c.auto_snapshot ? "true" : "false"),
+      "compaction_throughput_mb_per_sec: " + std::to_string(c.compaction_throughput_mb_per_sec),
       "num_tokens: " + std::to_string(c.num_tokens),
       "dc: " + c.data_center + ", rack: " + c.rack,
   };

@@ -21,18 +21,19 @@ struct Config {
   std::string cluster_name = "Test Cluster";
   std::string config_file;
   // Limits (cassandra.yaml names in comments).
-  uint64_t max_frame_bytes = 16ull << 20;       // native_transport_max_frame_size_in_mb
-  uint64_t max_connections = 10000;             // native_transport_max_concurrent_connections
-  uint64_t max_requests_per_connection = 1024;  // krill: in-flight requests per connection
-  uint64_t max_requests_per_node = 8192;        // krill: in-flight requests per node
-  int request_threads = 0;                      // native_transport_max_threads; 0 = 4 x cores (min 8)
-  int num_tokens = 16;                          // num_tokens
-  std::string commitlog_sync = "periodic";      // commitlog_sync: periodic | batch | group
-  int commitlog_sync_period_ms = 10000;         // commitlog_sync_period(_in_ms): periodic fsync interval
-  int commitlog_sync_group_window_ms = 15;      // commitlog_sync_group_window(_in_ms): group fsync spacing
-  bool auto_snapshot = true;                    // auto_snapshot: snapshot before DROP / TRUNCATE
-  double request_memory_fraction = 0.125;       // krill: request bytes in flight, as a fraction of memory
-  uint64_t request_memory_bytes = 0;            // native_transport_max_request_data_in_flight; 0 = fraction
+  uint64_t max_frame_bytes = 16ull << 20;          // native_transport_max_frame_size_in_mb
+  uint64_t max_connections = 10000;                // native_transport_max_concurrent_connections
+  uint64_t max_requests_per_connection = 1024;     // krill: in-flight requests per connection
+  uint64_t max_requests_per_node = 8192;           // krill: in-flight requests per node
+  int request_threads = 0;                         // native_transport_max_threads; 0 = 4 x cores (min 8)
+  int num_tokens = 16;                             // num_tokens
+  std::string commitlog_sync = "periodic";         // commitlog_sync: periodic | batch | group
+  int commitlog_sync_period_ms = 10000;            // commitlog_sync_period(_in_ms): periodic fsync interval
+  int commitlog_sync_group_window_ms = 15;         // commitlog_sync_group_window(_in_ms): group fsync spacing
+  uint64_t compaction_throughput_mb_per_sec = 64;  // compaction_throughput_mb_per_sec (0 = unthrottled)
+  bool auto_snapshot = true;                       // auto_snapshot: snapshot before DROP / TRUNCATE
+  double request_memory_fraction = 0.125;          // krill: request bytes in flight, as a fraction of memory
+  uint64_t request_memory_bytes = 0;  // native_transport_max_request_data_in_flight; 0 = fraction
   std::string data_center = "datacenter1";
   std::string rack = "rack1";
   int drain_timeout_ms = 10000;

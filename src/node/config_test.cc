@@ -28,7 +28,7 @@ TEST(ConfigTest, YamlUsesCassandraKeyNames) {
   {
     std::ofstream f(path);
     f << "cluster_name: 'Prod'\nnative_transport_port: 9999\nnative_transport_max_frame_size_in_mb: 4\n"
-         "data_file_directories:\n  - /var/lib/krill\nnum_tokens: 8\n";
+         "data_file_directories:\n  - /var/lib/krill\nnum_tokens: 8\ncompaction_throughput_mb_per_sec: 16\n";
   }
   Config c;
   EXPECT_EQ(apply_yaml_file(c, path), "");
@@ -37,6 +37,7 @@ TEST(ConfigTest, YamlUsesCassandraKeyNames) {
   EXPECT_EQ(c.max_frame_bytes, 4ull << 20);
   EXPECT_EQ(c.data_dir, "/var/lib/krill");
   EXPECT_EQ(c.num_tokens, 8);
+  EXPECT_EQ(c.compaction_throughput_mb_per_sec, 16u);
   std::remove(path.c_str());
 }
 

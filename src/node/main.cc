@@ -1,10 +1,9 @@
 // krill: the single binary. Subcommands: serve, version, nodetool, stress.
+#include <malloc.h>
 #include <spdlog/sinks/stdout_color_sinks.h>
 #include <spdlog/spdlog.h>
 
 #include <CLI/CLI.hpp>
-#include <malloc.h>
-
 #include <csignal>
 #include <cstdio>
 #include <iostream>

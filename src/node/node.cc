@@ -130,6 +130,7 @@ std::string Node::start() {
   eo.commitlog_sync_period_ms = config_.commitlog_sync_period_ms;
   eo.commitlog_sync_group_window_ms = config_.commitlog_sync_group_window_ms;
   eo.auto_snapshot = config_.auto_snapshot;
+  eo.compaction_throughput_bytes = config_.compaction_throughput_mb_per_sec << 20;
   auto engine = storage::Engine::open(eo);
   if (!engine.is_ok()) return "storage: " + engine.status().message();
   s.engine = std::move(engine.value());

@@ -3,6 +3,7 @@
 #include <rocksdb/cache.h>
 #include <rocksdb/db.h>
 #include <rocksdb/filter_policy.h>
+#include <rocksdb/rate_limiter.h>
 #include <rocksdb/sst_file_manager.h>
 #include <rocksdb/table.h>
 #include <rocksdb/utilities/checkpoint.h>
@@ -77,6 +78,10 @@ class RocksEngine final : public Engine {
     db_options_.create_missing_column_families = true;
     db_options_.write_buffer_manager = wbm_;
     db_options_.max_background_jobs = options_.background_jobs;
+    if (options_.compaction_throughput_bytes > 0) {
+      db_options_.rate_limiter.reset(
+          rocksdb::NewGenericRateLimiter(static_cast<int64_t>(options_.compaction_throughput_bytes)));
+    }
     // Lets RocksDB recover by itself from a full disk once space is freed.
     db_options_.sst_file_manager.reset(rocksdb::NewSstFileManager(rocksdb::Env::Default()));
     // One filter instance must see a whole partition in key order (compaction_filter.h).

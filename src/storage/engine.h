@@ -39,6 +39,8 @@ struct EngineOptions {
   int commitlog_sync_group_window_ms = 15;  // group: at most one fsync per window
   // Snapshot a table (whole-DB checkpoint) before drop_table / truncate_table.
   bool auto_snapshot = true;
+  // Bytes per second that flushes and compactions may write; 0 = unthrottled.
+  uint64_t compaction_throughput_bytes = 64ull << 20;
 };
 
 // The newest on-disk format this binary reads and writes (docs/format.md). Stored in the
