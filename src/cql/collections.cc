@@ -89,8 +89,8 @@ void overwrite_cells(const schema::ColumnDef& c, const std::optional<Bytes>& val
   if (value) add_cells(c, *value, a, uuids, out);
 }
 
-void add_cells(const schema::ColumnDef& c, const Bytes& value, const WriteAttrs& a, common::UuidGenerator& uuids,
-               std::vector<Cell>& out) {
+void add_cells(const schema::ColumnDef& c, const Bytes& value, const WriteAttrs& a,
+               common::UuidGenerator& uuids, std::vector<Cell>& out) {
   switch (c.type.kind()) {
     case TypeKind::kList: {
       for (auto& e : common::decode_elements(value)) {
@@ -99,10 +99,12 @@ void add_cells(const schema::ColumnDef& c, const Bytes& value, const WriteAttrs&
       return;
     }
     case TypeKind::kSet:
-      for (auto& e : common::decode_elements(value)) out.push_back(make_live_cell(c.id, std::move(e), Bytes(), a));
+      for (auto& e : common::decode_elements(value))
+        out.push_back(make_live_cell(c.id, std::move(e), Bytes(), a));
       return;
     case TypeKind::kMap:
-      for (auto& [k, v] : common::decode_pairs(value)) out.push_back(make_live_cell(c.id, std::move(k), std::move(v), a));
+      for (auto& [k, v] : common::decode_pairs(value))
+        out.push_back(make_live_cell(c.id, std::move(k), std::move(v), a));
       return;
     case TypeKind::kUdt: {
       auto fields = common::decode_components(value);
@@ -120,20 +122,24 @@ void add_cells(const schema::ColumnDef& c, const Bytes& value, const WriteAttrs&
   }
 }
 
-void prepend_cells(const schema::ColumnDef& c, const Bytes& value, const WriteAttrs& a, std::vector<Cell>& out) {
+void prepend_cells(const schema::ColumnDef& c, const Bytes& value, const WriteAttrs& a,
+                   std::vector<Cell>& out) {
   if (c.type.kind() != TypeKind::kList) {
-    common::throw_invalid("Invalid operation (" + c.name + " = ? + " + c.name + ") for non list column " + c.name);
+    common::throw_invalid("Invalid operation (" + c.name + " = ? + " + c.name + ") for non list column " +
+                          c.name);
   }
   auto elements = common::decode_elements(value);
   uint64_t now100 = static_cast<uint64_t>(a.timestamp) * 10 + kUuidEpochOffset;
   uint64_t ref100 = kPrependReferenceMs * 10000 + kUuidEpochOffset;
   uint64_t base = 2 * ref100 - now100 - elements.size();
   for (size_t i = 0; i < elements.size(); ++i) {
-    out.push_back(make_live_cell(c.id, time_uuid_bytes(base + i, 0x8000000000000000ull | c.id), std::move(elements[i]), a));
+    out.push_back(make_live_cell(c.id, time_uuid_bytes(base + i, 0x8000000000000000ull | c.id),
+                                 std::move(elements[i]), a));
   }
 }
 
-void remove_cells(const schema::ColumnDef& c, const Bytes& value, const WriteAttrs& a, std::vector<Cell>& out) {
+void remove_cells(const schema::ColumnDef& c, const Bytes& value, const WriteAttrs& a,
+                  std::vector<Cell>& out) {
   if (c.type.kind() != TypeKind::kSet && c.type.kind() != TypeKind::kMap) {
     common::throw_invalid("Invalid operation (" + c.name + " = " + c.name + " - ?) for column " + c.name);
   }

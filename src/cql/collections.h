@@ -23,13 +23,14 @@ struct WriteAttrs {
   int32_t now = 0;        // seconds since epoch
 };
 
-storage::Cell make_live_cell(uint32_t column_id, common::Bytes path, common::Bytes value, const WriteAttrs& a);
+storage::Cell make_live_cell(uint32_t column_id, common::Bytes path, common::Bytes value,
+                             const WriteAttrs& a);
 storage::Cell make_tombstone_cell(uint32_t column_id, common::Bytes path, const WriteAttrs& a);
 
 // `c = value` (INSERT or UPDATE) for a multi-cell column: the collection tombstone, then
 // the elements of `value` (nullopt: null, only the tombstone).
-void overwrite_cells(const schema::ColumnDef& c, const std::optional<common::Bytes>& value, const WriteAttrs& a,
-                     common::UuidGenerator& uuids, std::vector<storage::Cell>& out);
+void overwrite_cells(const schema::ColumnDef& c, const std::optional<common::Bytes>& value,
+                     const WriteAttrs& a, common::UuidGenerator& uuids, std::vector<storage::Cell>& out);
 
 // `c = c + value`: append to a list, add to a set, put into a map.
 void add_cells(const schema::ColumnDef& c, const common::Bytes& value, const WriteAttrs& a,

@@ -3,9 +3,9 @@
 
 #include <array>
 #include <atomic>
-#include <mutex>
 #include <cstdint>
 #include <memory>
+#include <mutex>
 #include <optional>
 #include <string>
 #include <vector>

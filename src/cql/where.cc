@@ -412,7 +412,8 @@ WhereAnalysis analyze_where(const std::vector<Relation>& where, const schema::Ta
       if (col->type.kind() != common::TypeKind::kMap) {
         throw_invalid("Invalid element selection: " + col->name + " is not a map");
       }
-      if (use != WhereUse::kSelect) throw_invalid("Non PRIMARY KEY columns found in where clause: " + col->name);
+      if (use != WhereUse::kSelect)
+        throw_invalid("Non PRIMARY KEY columns found in where clause: " + col->name);
       RowFilter f;
       f.column = col;
       f.op = r.op;

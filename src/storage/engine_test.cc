@@ -138,10 +138,11 @@ TEST_F(EngineTest, RangeTombstonesDeleteOnlyTheirRangeAndOnlyOlderData) {
   w.partition_key = "p";
   w.token = common::murmur3_token("p");
   // Deletes 3 < ck <= 6 at timestamp 20.
-  w.range_tombstones.push_back(
-      RangeTombstone{SliceBound{{common::encode_int(3)}, false}, SliceBound{{common::encode_int(6)}, true}, Deletion{20, 0}});
+  w.range_tombstones.push_back(RangeTombstone{SliceBound{{common::encode_int(3)}, false},
+                                              SliceBound{{common::encode_int(6)}, true}, Deletion{20, 0}});
   // An older deletion of everything from 8 on changes nothing.
-  w.range_tombstones.push_back(RangeTombstone{SliceBound{{common::encode_int(8)}, true}, SliceBound{}, Deletion{5, 0}});
+  w.range_tombstones.push_back(
+      RangeTombstone{SliceBound{{common::encode_int(8)}, true}, SliceBound{}, Deletion{5, 0}});
   ASSERT_TRUE(engine_->write({w}, false).is_ok());
   put("p", 5, "rewritten", 30);  // newer than the deletion: visible again
   auto pd = read("p");

@@ -491,8 +491,8 @@ std::optional<std::vector<Bytes>> decode_clustering(BytesView encoded, const Clu
   return values;
 }
 
-Bytes encode_range_bounds(const ClusteringLayout& layout, const std::vector<Bytes>& start, bool start_inclusive,
-                          const std::vector<Bytes>& end, bool end_inclusive) {
+Bytes encode_range_bounds(const ClusteringLayout& layout, const std::vector<Bytes>& start,
+                          bool start_inclusive, const std::vector<Bytes>& end, bool end_inclusive) {
   Bytes out;
   append_clustering(out, layout, start);
   out.push_back(start_inclusive ? '\x00' : '\x02');

@@ -61,7 +61,8 @@ inline void append_after_prefix(common::Bytes& out) { out.push_back('\x02'); }
 // the end bound, each as clustering components followed by 00 (inclusive) or 02
 // (exclusive). Unique per range, so two deletions of the same range merge.
 common::Bytes encode_range_bounds(const ClusteringLayout& layout, const std::vector<common::Bytes>& start,
-                                  bool start_inclusive, const std::vector<common::Bytes>& end, bool end_inclusive);
+                                  bool start_inclusive, const std::vector<common::Bytes>& end,
+                                  bool end_inclusive);
 
 // The byte ranges of storage row keys (clustering encodings, as after the kRow byte)
 // that a range tombstone covers: [from, to). `to` empty = unbounded. nullopt if malformed.
@@ -69,7 +70,8 @@ struct EncodedRange {
   common::Bytes from;
   common::Bytes to;
 };
-std::optional<EncodedRange> decode_range_bounds_with(common::BytesView suffix, const ClusteringLayout& layout);
+std::optional<EncodedRange> decode_range_bounds_with(common::BytesView suffix,
+                                                     const ClusteringLayout& layout);
 
 // Decodes the clustering components that follow the KeyKind byte.
 // Returns nullopt when malformed.
