@@ -41,6 +41,7 @@ struct Prepared {
   std::vector<ColumnSpec> bind_specs;
   std::vector<uint16_t> pk_indexes;
   std::vector<ColumnSpec> result_columns;
+  common::Uuid schema_version;  // the schema the metadata above was computed against
 };
 
 // One execution of a statement.

@@ -32,6 +32,14 @@ class PreparedStatements {
     return it == map_.end() ? nullptr : it->second.first;
   }
 
+  void erase(const Bytes& id) {
+    std::lock_guard lock(mu_);
+    auto it = map_.find(id);
+    if (it == map_.end()) return;
+    order_.erase(it->second.second);
+    map_.erase(it);
+  }
+
   void insert(const Bytes& id, std::shared_ptr<const Prepared> p) {
     std::lock_guard lock(mu_);
     auto it = map_.find(id);
@@ -53,6 +61,17 @@ class PreparedStatements {
   std::list<Bytes> order_;  // GUARDED_BY(mu_), most recent first
   std::unordered_map<Bytes, std::pair<std::shared_ptr<const Prepared>, std::list<Bytes>::iterator>> map_;
 };
+
+CqlError unprepared(BytesView id) {
+  common::ErrorDetail d;
+  d.prepared_id = Bytes(id);
+  return CqlError(ErrorCode::kUnprepared,
+                  "Prepared query with ID " + common::to_hex(id) +
+                      " not found (either the query was not prepared on this host (maybe the host has been "
+                      "restarted?), it has been evicted from the internal cache, or the schema it depends on "
+                      "changed)",
+                  d);
+}
 
 Bytes statement_id(const std::string& keyspace, std::string_view query) {
   std::string key = keyspace;
@@ -154,8 +173,30 @@ struct QueryProcessor::Impl {
     p->query = std::string(cql);
     p->keyspace = state.keyspace;
     p->parsed = parse_statement(cql, svc.limits.parser);
-    describe_statement(*p, *svc.schema.current());
+    auto schema = svc.schema.current();
+    describe_statement(*p, *schema);
+    p->schema_version = schema->version;
     return p;
+  }
+
+  // A prepared statement whose metadata no longer matches the schema (after ALTER TABLE,
+  // say) is dropped and reported unprepared, so the driver prepares it again and learns the
+  // new columns, as Cassandra does. REQUIRES: p was found under `id`.
+  void check_still_valid(const Bytes& id, const Prepared& p) {
+    auto schema = svc.schema.current();
+    if (schema->version == p.schema_version) return;
+    ClientState state{p.keyspace};
+    auto fresh = do_prepare(p.query, state);  // throws if the table is gone
+    auto same = [](const std::vector<ColumnSpec>& a, const std::vector<ColumnSpec>& b) {
+      if (a.size() != b.size()) return false;
+      for (size_t i = 0; i < a.size(); ++i) {
+        if (a[i].name != b[i].name || a[i].type != b[i].type) return false;
+      }
+      return true;
+    };
+    if (same(fresh->result_columns, p.result_columns) && same(fresh->bind_specs, p.bind_specs)) return;
+    prepared.erase(id);
+    throw unprepared(id);
   }
 };
 
@@ -186,16 +227,8 @@ PreparedResult QueryProcessor::prepare(std::string_view cql, ClientState& state)
 
 ResultMessage QueryProcessor::execute(BytesView id, const QueryOptions& options, ClientState& state) {
   auto p = impl_->prepared.find(id);
-  if (!p) {
-    common::ErrorDetail d;
-    d.prepared_id = Bytes(id);
-    throw CqlError(ErrorCode::kUnprepared,
-                   "Prepared query with ID " + common::to_hex(id) +
-                       " not found (either the query was not prepared on this host "
-                       "(maybe the host has been restarted?) or you have prepared too "
-                       "many queries and it has been evicted from the internal cache)",
-                   d);
-  }
+  if (!p) throw unprepared(id);
+  impl_->check_still_valid(Bytes(id), *p);
   if (options.values.size() != static_cast<size_t>(p->parsed.bind_count)) {
     throw_invalid("There were " + std::to_string(p->parsed.bind_count) + " markers(?) in CQL but " +
                   std::to_string(options.values.size()) + " bound variables");
@@ -233,12 +266,8 @@ ResultMessage QueryProcessor::batch(const std::vector<BatchChildRequest>& childr
     std::string prepared_ks;
     if (child.is_prepared) {
       p = impl_->prepared.find(child.id);
-      if (!p) {
-        common::ErrorDetail d;
-        d.prepared_id = child.id;
-        throw CqlError(ErrorCode::kUnprepared,
-                       "Prepared query with ID " + common::to_hex(child.id) + " not found", d);
-      }
+      if (!p) throw unprepared(child.id);
+      impl_->check_still_valid(child.id, *p);
       ps = &p->parsed;
       prepared_ks = p->keyspace;
     } else {
