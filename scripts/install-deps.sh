@@ -13,6 +13,7 @@ DEBIAN_PACKAGES=(
   libgtest-dev libgmock-dev libbenchmark-dev
   python3-cassandra python3-pytest
   redis-server redis-tools
+  tmux rsyslog chromium
   nodejs
   golang-go golang-github-gocql-gocql-dev
 )
