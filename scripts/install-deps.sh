@@ -40,3 +40,10 @@ if [ ! -d "$here/tests/node/node_modules/cassandra-driver" ]; then
   echo "install-deps: installing npm cassandra-driver"
   (cd "$here/tests/node" && npm install --no-audit --no-fund --silent)
 fi
+
+# The dashboard's browser test: playwright-core (drives Debian's chromium) and the driver,
+# pinned in tests/browser/package.json.
+if [ ! -d "$here/tests/browser/node_modules/playwright-core" ]; then
+  echo "install-deps: installing npm playwright-core for the dashboard test"
+  (cd "$here/tests/browser" && npm install --no-audit --no-fund --silent)
+fi

@@ -14,6 +14,15 @@ add_test(NAME node_driver
   COMMAND node --test ${PROJECT_SOURCE_DIR}/tests/node/
   WORKING_DIRECTORY ${PROJECT_SOURCE_DIR}/tests/node)
 
+# The web dashboard in Debian's headless chromium (playwright-core, tests/browser/package.json).
+add_test(NAME dashboard_browser
+  COMMAND node --test ${PROJECT_SOURCE_DIR}/tests/browser/
+  WORKING_DIRECTORY ${PROJECT_SOURCE_DIR}/tests/browser)
+set_tests_properties(dashboard_browser PROPERTIES
+  LABELS blackbox
+  TIMEOUT 300
+  ENVIRONMENT "KRILL_BIN=$<TARGET_FILE:krill>")
+
 # gocql from Debian (/usr/share/gocode), built offline in GOPATH mode by run.sh.
 add_test(NAME go_driver
   COMMAND bash ${PROJECT_SOURCE_DIR}/tests/go/run.sh

@@ -10,6 +10,10 @@
 #include <fstream>
 #include <thread>
 
+#include "admin/api_load.h"
+#include "admin/api_logging.h"
+#include "admin/api_ops.h"
+
 namespace krill::admin {
 
 namespace json = boost::json;
@@ -79,7 +83,9 @@ bool strip_prefix(const std::string& path, const std::string& prefix, std::strin
 
 AdminApi::AdminApi(NodeView view) : view_(std::move(view)) {}
 
-bool AdminApi::runs_inline(const HttpRequest& r) { return r.path == "/healthz" || r.path == "/readyz"; }
+bool AdminApi::runs_inline(const HttpRequest& r) {
+  return r.path == "/healthz" || r.path == "/readyz" || is_dashboard_asset(r);
+}
 
 HttpResponse AdminApi::host_info() const {
   auto [total, available] = read_meminfo();
@@ -106,6 +112,7 @@ HttpResponse AdminApi::host_info() const {
                               {"available_bytes", available}}},
       {"disk", disk},
       {"network_interfaces", network_interfaces()},
+      {"logging", logging_host_info(view_)},  // recent lines and syslog counters: api_logging.cc
   };
   return json_response(o);
 }
@@ -115,6 +122,11 @@ HttpResponse AdminApi::handle(const HttpRequest& r) const {
   const bool get = r.method == "GET" || r.method == "HEAD";
   const bool post = r.method == "POST";
   if (p == "/healthz") return text(200, "ok\n");
+  if (auto load = handle_load_routes(view_, r)) return *load;  // /krill/load*: api_load.cc
+  if (auto ops = handle_ops_routes(view_, r)) return *ops;     // snapshots, compaction...: api_ops.cc
+  if (auto t = handle_table_routes(view_, r)) return *t;       // column_family, storage_proxy: api_tables.cc
+  if (auto d = handle_dashboard_routes(view_, r)) return *d;   // /, /ui/*, /krill/dashboard: dashboard.cc
+  if (auto l = handle_logging_routes(view_, r)) return *l;     // /system/logger, /krill/log: api_logging.cc
   if (p == "/readyz") {
     bool ready = view_.ready && view_.ready();
     return ready ? text(200, "ready\n") : text(503, "not ready\n");
@@ -127,7 +139,7 @@ HttpResponse AdminApi::handle(const HttpRequest& r) const {
     s.ready = view_.ready && view_.ready();
     if (view_.metrics == nullptr) return text(503, "metrics disabled\n");
     return HttpResponse{200, "text/plain; version=0.0.4; charset=utf-8",
-                        render_prometheus(*view_.metrics, s)};
+                        render_prometheus(*view_.metrics, s) + render_ops_prometheus(view_)};
   }
   if (get) {
     if (p == "/storage_service/cluster_name") return json_response(json::string(view_.cluster_name));

@@ -8,14 +8,27 @@
 #include <chrono>
 #include <cstdint>
 #include <functional>
+#include <memory>
 #include <string>
 #include <utility>
 #include <vector>
 
 #include "admin/http_server.h"
 #include "admin/metrics.h"
+#include "admin/node_ops.h"
+
+namespace krill::logging {
+class Registry;
+}
 
 namespace krill::admin {
+
+// The outcome of NodeView::ingest: files ingested, or an HTTP status and message.
+struct IngestResult {
+  int files = 0;
+  int status = 200;
+  std::string error;  // empty on success
+};
 
 // What the API reads of the node. Callbacks are thread-safe; the ones marked (blocking)
 // may touch storage and are only called on the request pool.
@@ -46,6 +59,18 @@ struct NodeView {
   std::function<std::string(const std::string& keyspace)> flush;
   // (blocking) Approximate bytes of table data on disk.
   std::function<uint64_t()> live_data_bytes;
+  // (blocking) Tables, flush/compact/snapshot/drain, compaction throughput, memory (node_ops.h);
+  // routes in api_ops.cc, the dashboard in dashboard.cc. May be null.
+  std::shared_ptr<NodeOps> ops;
+  // (blocking) Bulk load (api_load.h): a keyspace's schema record (JSON), "" if unknown;
+  // and the ingestion of the SST files in a staging directory into a table.
+  std::function<std::string(const std::string& keyspace)> keyspace_schema;
+  std::function<IngestResult(const std::string& keyspace, const std::string& table, const std::string& table_id,
+                             const std::string& dir)>
+      ingest;
+  // Named loggers, their levels and the ring of recent lines (routes in api_logging.cc:
+  // /system/logger, /krill/log). May be null. Owned by the node, outlives the API.
+  logging::Registry* logs = nullptr;
 };
 
 class AdminApi {

@@ -60,12 +60,16 @@ struct HttpServer::State : std::enable_shared_from_this<HttpServer::State> {
   std::vector<std::weak_ptr<Session>> sessions;  // GUARDED_BY(mu)
 
   HttpResponse call(const HttpRequest& r) const {
+    HttpResponse out;
     try {
-      return handler(r);
+      out = handler(r);
     } catch (const std::exception& e) {
-      return HttpResponse{500, "text/plain; charset=utf-8",
-                          std::string("internal error: ") + e.what() + "\n"};
+      out = HttpResponse{500, "text/plain; charset=utf-8", std::string("internal error: ") + e.what() + "\n"};
     }
+    // One line per request at debug level (`POST /system/logger/http?level=debug` turns it on).
+    if (log->should_log(spdlog::level::debug))
+      log->debug("{} {}{}{} -> {}", r.method, r.path, r.query.empty() ? "" : "?", r.query, out.status);
+    return out;
   }
 };
 

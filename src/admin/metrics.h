@@ -19,6 +19,8 @@
 #include <string>
 #include <unordered_map>
 
+#include "admin/table_metrics.h"
+
 namespace krill::admin {
 
 class Counter {
@@ -133,6 +135,10 @@ struct Metrics {
   Histogram read_latency;   // statements returning rows
   Histogram write_latency;  // modifications and batches
   PreparedKinds prepared_kinds;
+
+  // Coordinator: per-table local latencies and storage-proxy latencies (table_metrics.h).
+  TableMetricsRegistry tables;
+  ProxyMetrics proxy;
 
   // HTTP.
   Counter http_requests;

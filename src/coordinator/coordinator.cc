@@ -1,11 +1,33 @@
 #include "coordinator/coordinator.h"
 
+#include <chrono>
 #include <string>
 
 namespace krill::coordinator {
 
 using common::CqlError;
 using common::ErrorCode;
+
+namespace {
+
+uint64_t micros_since(std::chrono::steady_clock::time_point start) {
+  return static_cast<uint64_t>(
+      std::chrono::duration_cast<std::chrono::microseconds>(std::chrono::steady_clock::now() - start)
+          .count());
+}
+
+// Serialized size and cell count of one partition update (for the partition histograms).
+void measure(const storage::PartitionWrite& w, uint64_t& bytes, uint64_t& cells) {
+  bytes = w.partition_key.size();
+  cells = 0;
+  for (const auto& r : w.rows) {
+    for (const auto& c : r.clustering) bytes += c.size();
+    for (const auto& cell : r.fragment.cells) bytes += cell.value.size() + cell.path.size() + 12;
+    cells += r.fragment.cells.size();
+  }
+}
+
+}  // namespace
 
 Consistency consistency_from_code(uint16_t code) {
   if (code > 0x000A)
@@ -60,7 +82,9 @@ void Coordinator::check_available(Consistency cl, bool is_write) const {
 void Coordinator::mutate(const std::vector<storage::PartitionWrite>& writes, Consistency cl) {
   check_available(cl, true);
   if (writes.empty()) return;
+  const auto start = std::chrono::steady_clock::now();
   auto s = local_.write(writes, options_.sync_writes);
+  if (options_.metrics != nullptr) record_write(writes, micros_since(start));
   if (s.is_no_space()) {
     // Cassandra reports storage failures of a replica as WRITE_FAILURE.
     common::ErrorDetail d;
@@ -77,7 +101,13 @@ storage::PartitionData Coordinator::read_partition(const storage::TableLayout& l
                                                    common::BytesView partition_key, int64_t token,
                                                    const storage::ReadOptions& options, Consistency cl) {
   check_available(cl, false);
+  const auto start = std::chrono::steady_clock::now();
   auto r = local_.read_partition(layout, partition_key, token, options);
+  if (auto* m = options_.metrics) {
+    const uint64_t us = micros_since(start);
+    m->proxy.read.add(us);
+    if (auto* t = m->tables.get(layout.id)) t->read_latency.add(us);
+  }
   if (!r.is_ok()) throw CqlError(ErrorCode::kServerError, "read failed: " + r.status().message());
   return std::move(r.value());
 }
@@ -85,9 +115,39 @@ storage::PartitionData Coordinator::read_partition(const storage::TableLayout& l
 storage::Engine::ScanResult Coordinator::scan(const storage::TableLayout& layout,
                                               const storage::ScanOptions& options, Consistency cl) {
   check_available(cl, false);
+  const auto start = std::chrono::steady_clock::now();
   auto r = local_.scan(layout, options);
+  if (auto* m = options_.metrics) {
+    const uint64_t us = micros_since(start);
+    m->proxy.range.add(us);
+    if (auto* t = m->tables.get(layout.id)) t->range_latency.add(us);
+  }
   if (!r.is_ok()) throw CqlError(ErrorCode::kServerError, "scan failed: " + r.status().message());
   return std::move(r.value());
+}
+
+}  // namespace krill::coordinator
+
+namespace krill::coordinator {
+
+void Coordinator::record_write(const std::vector<storage::PartitionWrite>& writes, uint64_t micros) const {
+  auto& m = *options_.metrics;
+  m.proxy.write.add(micros);
+  const std::string* last = nullptr;
+  admin::TableMetrics* t = nullptr;
+  for (const auto& w : writes) {
+    if (!w.layout) continue;
+    if (last == nullptr || *last != w.layout->id) {
+      last = &w.layout->id;
+      t = m.tables.get(*last);
+      if (t != nullptr) t->write_latency.add(micros);
+    }
+    if (t == nullptr) continue;
+    uint64_t bytes = 0, cells = 0;
+    measure(w, bytes, cells);
+    t->partition_write_bytes.add(bytes);
+    t->partition_write_cells.add(cells);
+  }
 }
 
 }  // namespace krill::coordinator

@@ -10,6 +10,7 @@
 #include <cstdint>
 #include <vector>
 
+#include "admin/metrics.h"
 #include "common/error.h"
 #include "storage/engine.h"
 
@@ -39,6 +40,9 @@ struct CoordinatorOptions {
   // says. The engine applies commitlog_sync itself (storage/wal_sync.h); this is for
   // callers that need more, e.g. a future LWT commit path.
   bool sync_writes = false;
+  // Where per-table local latencies and storage-proxy latencies are recorded (metrics.h is
+  // a leaf header); null: not recorded.
+  admin::Metrics* metrics = nullptr;
 };
 
 class Coordinator {
@@ -57,6 +61,7 @@ class Coordinator {
 
  private:
   void check_available(Consistency cl, bool is_write) const;
+  void record_write(const std::vector<storage::PartitionWrite>& writes, uint64_t micros) const;
 
   storage::Engine& local_;
   CoordinatorOptions options_;

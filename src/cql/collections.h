@@ -11,17 +11,13 @@
 
 #include "common/bytes.h"
 #include "common/uuid.h"
+#include "cql/insert_rows.h"
 #include "schema/schema.h"
 #include "storage/row.h"
 
 namespace krill::cql {
 
-// Timestamp, TTL and clock shared by the cells of one write.
-struct WriteAttrs {
-  int64_t timestamp = 0;  // microseconds
-  int32_t ttl = 0;        // seconds, 0 = none
-  int32_t now = 0;        // seconds since epoch
-};
+// WriteAttrs (timestamp, TTL and clock of one write) is in insert_rows.h.
 
 storage::Cell make_live_cell(uint32_t column_id, common::Bytes path, common::Bytes value,
                              const WriteAttrs& a);

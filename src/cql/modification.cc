@@ -6,6 +6,7 @@
 #include "common/murmur3.h"
 #include "common/values.h"
 #include "cql/collections.h"
+#include "cql/insert_rows.h"
 #include "cql/derived_writes.h"
 #include "cql/json.h"
 #include "cql/lwt.h"
@@ -27,7 +28,6 @@ using storage::RowWrite;
 namespace {
 
 constexpr int32_t kMaxTtl = 630720000;  // 20 years, as Cassandra
-constexpr size_t kMaxKeyLength = 65535;
 
 bool is_counter_table(const TableDef& t) {
   return std::any_of(t.columns.begin(), t.columns.end(),
@@ -60,13 +60,7 @@ WriteAttrs write_attrs(const UsingClause& u, const TableDef& t, const ExecContex
   return a;
 }
 
-void check_key(const Bytes& key) {
-  if (key.empty()) throw_invalid("Key may not be empty");
-  if (key.size() > kMaxKeyLength) {
-    throw_invalid("Key length of " + std::to_string(key.size()) + " is longer than maximum of " +
-                  std::to_string(kMaxKeyLength));
-  }
-}
+void check_key(const Bytes& key) { check_partition_key(key); }
 
 void check_writable(const TableDef& t) {
   if (t.is_virtual) {
@@ -86,24 +80,6 @@ PartitionWrite& partition_for(std::vector<PartitionWrite>& writes, const TableDe
   w.token = common::murmur3_token(key);
   writes.push_back(std::move(w));
   return writes.back();
-}
-
-void sort_cells(std::vector<Cell>& cells) {
-  std::stable_sort(cells.begin(), cells.end(), [](const Cell& a, const Cell& b) {
-    bool ad = a.flags & Cell::kComplexDeletion, bd = b.flags & Cell::kComplexDeletion;
-    return std::tie(a.column_id, bd, a.path) < std::tie(b.column_id, ad, b.path);
-  });
-  // One cell per (column, path): the last write of the statement wins.
-  std::vector<Cell> out;
-  for (auto& c : cells) {
-    if (!out.empty() && out.back().column_id == c.column_id && out.back().path == c.path &&
-        (out.back().flags & Cell::kComplexDeletion) == (c.flags & Cell::kComplexDeletion)) {
-      out.back() = std::move(c);
-    } else {
-      out.push_back(std::move(c));
-    }
-  }
-  cells = std::move(out);
 }
 
 // The current cells of one row, read on demand (list index operations need them).
@@ -300,13 +276,8 @@ void build_insert(const InsertStatement& s, ExecContext& ctx, std::vector<Partit
     }
     if (v.kind == TermValue::Kind::kUnset) continue;
     auto& cells = (c->kind == ColumnKind::kStatic ? static_row : row).fragment.cells;
-    if (c->type.is_multi_cell()) {
-      overwrite_cells(*c, v.is_value() ? std::optional<Bytes>(v.bytes) : std::nullopt, attrs, ctx.svc.uuids,
-                      cells);
-    } else {
-      cells.push_back(v.is_value() ? make_live_cell(c->id, Bytes(), std::move(v.bytes), attrs)
-                                   : make_tombstone_cell(c->id, Bytes(), attrs));
-    }
+    insert_cells(*c, v.is_value() ? std::optional<Bytes>(std::move(v.bytes)) : std::nullopt, attrs, ctx.svc.uuids,
+                 cells);
   }
   std::vector<Bytes> pk_components;
   std::string missing;
@@ -327,21 +298,12 @@ void build_insert(const InsertStatement& s, ExecContext& ctx, std::vector<Partit
   Bytes key = make_partition_key(pk_components);
   check_key(key);
   PartitionWrite& w = partition_for(writes, *table, key);
-  if (!static_row.fragment.cells.empty()) {
-    sort_cells(static_row.fragment.cells);
-    w.rows.push_back(std::move(static_row));
+  std::vector<Bytes> clustering;
+  if (!(only_static && !ck.empty())) {
+    for (auto& v : ck_vals) clustering.push_back(std::move(*v));
   }
-  if (only_static && !ck.empty()) return;
-  for (auto& v : ck_vals) row.clustering.push_back(std::move(*v));
-  storage::Liveness marker;
-  marker.timestamp = attrs.timestamp;
-  if (attrs.ttl > 0) {
-    marker.ttl = attrs.ttl;
-    marker.expiry = attrs.now + attrs.ttl;
-  }
-  row.fragment.marker = marker;
-  sort_cells(row.fragment.cells);
-  w.rows.push_back(std::move(row));
+  append_insert_rows(std::move(static_row), std::move(row), std::move(clustering), only_static && !ck.empty(), attrs,
+                     w);
 }
 
 void build_update(const UpdateStatement& s, ExecContext& ctx, std::vector<PartitionWrite>& writes) {

@@ -109,6 +109,7 @@ void apply_table_properties(schema::TableParams& t, const std::vector<Property>&
       if (!m.count("class")) throw config("Missing sub-option 'class' for the 'compaction' option.");
       if (m["class"].find('.') == std::string::npos)
         m["class"] = "org.apache.cassandra.db.compaction." + m["class"];
+      if (auto err = schema::validate_compaction(m); !err.empty()) throw config(err);
       t.compaction = m;
     } else if (n == "compression") {
       auto m = property_map(p);

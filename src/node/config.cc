@@ -7,6 +7,8 @@
 #include <cstring>
 #include <exception>
 
+#include "node/config_logging.h"
+
 namespace krill::node {
 
 bool parse_size(const std::string& text, uint64_t& out) {
@@ -120,6 +122,7 @@ std::string apply_yaml_file(Config& c, const std::string& path) {
       return path + ": bad memory";
     str("dc", c.data_center);
     str("rack", c.rack);
+    if (auto err = apply_logging_yaml(y, c.logging); !err.empty()) return path + ": " + err;
   } catch (const std::exception& e) {
     return "cannot load " + path + ": " + e.what();
   }
@@ -132,6 +135,7 @@ std::string apply_environment(Config& c, char** envp) {
     auto eq = kv.find('=');
     if (eq == std::string::npos) continue;
     std::string k = kv.substr(0, eq), v = kv.substr(eq + 1);
+    if (auto err = apply_logging_env(k, v, c.logging); !err.empty()) return err;
     try {
       if (k == "KRILL_DATA_DIR")
         c.data_dir = v;

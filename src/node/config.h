@@ -7,6 +7,8 @@
 #include <string>
 #include <vector>
 
+#include "logging/options.h"
+
 namespace krill::node {
 
 struct Config {
@@ -37,6 +39,8 @@ struct Config {
   std::string data_center = "datacenter1";
   std::string rack = "rack1";
   int drain_timeout_ms = 10000;
+  // Levels, the console, the ring of recent lines and remote syslog (config_logging.h).
+  logging::LoggingOptions logging;
 };
 
 // Result of parsing the command line for `krill serve`.

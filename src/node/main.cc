@@ -1,7 +1,5 @@
 // krill: the single binary. Subcommands: serve, version, nodetool, stress.
 #include <malloc.h>
-#include <spdlog/sinks/stdout_color_sinks.h>
-#include <spdlog/spdlog.h>
 
 #include <CLI/CLI.hpp>
 #include <csignal>
@@ -10,47 +8,14 @@
 #include <string_view>
 
 #include "node/config.h"
-#include "node/node.h"
+#include "node/logging_flags.h"
+#include "node/serve.h"
+#include "tools/load/load.h"
 #include "tools/nodetool.h"
+#include "tools/shell/shell.h"
 #include "tools/stress/stress.h"
 
 extern char** environ;
-
-namespace {
-
-int serve(const krill::node::Config& config, const std::string& config_file) {
-  auto log = spdlog::stdout_color_mt("krill");
-  log->set_pattern("%Y-%m-%dT%H:%M:%S.%e %^%l%$ [%t] %v");
-  log->flush_on(spdlog::level::info);
-  log->info("Krill {} starting", KRILL_VERSION);
-  if (!config_file.empty()) log->info("Configuration file: {}", config_file);
-  for (const auto& line : krill::node::describe(config)) log->info("  {}", line);
-
-  // Block the signals we handle; a dedicated wait picks them up.
-  sigset_t set;
-  sigemptyset(&set);
-  sigaddset(&set, SIGTERM);
-  sigaddset(&set, SIGINT);
-  pthread_sigmask(SIG_BLOCK, &set, nullptr);
-  std::signal(SIGPIPE, SIG_IGN);
-
-  krill::node::Node node(config, log);
-  std::string err = node.start();
-  if (!err.empty()) {
-    log->critical("Start-up failed: {}", err);
-    node.stop();
-    return 1;
-  }
-  log->info("serving");
-  int sig = 0;
-  sigwait(&set, &sig);
-  log->info("Received {}, draining", sig == SIGTERM ? "SIGTERM" : "SIGINT");
-  node.stop();
-  log->info("Krill stopped");
-  return 0;
-}
-
-}  // namespace
 
 // Keeps the allocator inside the memory budget: large buffers (frames, values) are mapped
 // and unmapped rather than kept in per-thread heaps, and few arenas exist to fragment.
@@ -65,6 +30,9 @@ int main(int argc, char** argv) {
   // cassandra-stress's syntax (`write n=1000 -rate threads=50`) is not CLI11's: parsed apart.
   if (argc >= 2 && std::string_view(argv[1]) == "stress")
     return krill::tools::stress::run(argc - 2, argv + 2);
+  if (argc >= 2 && std::string_view(argv[1]) == "load") return krill::tools::load::run(argc - 2, argv + 2);
+  // cqlsh's flags (`-e`, `-f`, `[host [port]]`) are not CLI11's either.
+  if (argc >= 2 && std::string_view(argv[1]) == "cql") return krill::tools::shell::run(argc - 2, argv + 2);
   CLI::App app{"Krill: a Cassandra-compatible database in one binary"};
   app.require_subcommand(1);
 
@@ -86,23 +54,29 @@ int main(int argc, char** argv) {
   serve_cmd->add_option("--config", config_file, "YAML configuration file (cassandra.yaml key names)");
   serve_cmd->add_option("--cluster-name", flags.cluster_name, "Cluster name")
       ->default_str(defaults.cluster_name);
+  krill::node::LoggingFlags logging_flags;
+  krill::node::add_logging_flags(*serve_cmd, logging_flags);
 
   app.add_subcommand("version", "Print the version");
   // Listed for --help only; dispatched above.
   app.add_subcommand("stress", "Load generator with cassandra-stress's syntax (krill stress help)");
+  app.add_subcommand("cql", "Interactive CQL shell in the spirit of cqlsh, COPY FROM/TO (krill cql --help)");
+  app.add_subcommand("load", "Bulk-load CSV files into a table through SST files (krill load --help)");
 
   krill::tools::NodetoolOptions nodetool;
   auto* nodetool_cmd = app.add_subcommand(
-      "nodetool", "Cassandra's nodetool over the HTTP API: version, status, info, describecluster, flush");
+      "nodetool", "Cassandra's nodetool over the HTTP API (krill nodetool help lists the commands)");
   // -h is the host, as in Cassandra's nodetool.
   nodetool_cmd->set_help_flag("--help", "Print this help message and exit");
   nodetool_cmd->add_option("-h,--host", nodetool.host, "Node hostname or ip address")
       ->default_str("127.0.0.1");
   nodetool_cmd->add_option("-p,--port", nodetool.port, "Node HTTP port (--http-port)")->default_val(8000);
   nodetool_cmd->add_flag("-T,--tokens", nodetool.tokens, "info: print every token");
-  nodetool_cmd->add_option("command", nodetool.command, "version | status | info | describecluster | flush")
+  nodetool_cmd->add_option("command", nodetool.command, "status, info, tablestats, snapshot, ... (help lists them)")
       ->required();
-  nodetool_cmd->add_option("args", nodetool.args, "Command arguments (flush: keyspace)");
+  // Everything after the command (its own options such as -t, -cf, --all, and its
+  // arguments) is left in order for the command to parse: see NodetoolOptions::args.
+  nodetool_cmd->prefix_command();
 
   CLI11_PARSE(app, argc, argv);
 
@@ -110,7 +84,10 @@ int main(int argc, char** argv) {
     std::printf("Krill %s\n", KRILL_VERSION);
     return 0;
   }
-  if (app.got_subcommand("nodetool")) return krill::tools::run_nodetool(nodetool, std::cout, std::cerr);
+  if (app.got_subcommand("nodetool")) {
+    nodetool.args = nodetool_cmd->remaining();
+    return krill::tools::run_nodetool(nodetool, std::cout, std::cerr);
+  }
 
   // defaults < file < environment < flags
   krill::node::Config config = defaults;
@@ -138,5 +115,9 @@ int main(int argc, char** argv) {
     std::fprintf(stderr, "krill: bad --memory '%s' (examples: 512M, 2G)\n", memory.c_str());
     return 1;
   }
-  return serve(config, config_file);
+  if (auto err = krill::node::apply_logging_flags(*serve_cmd, logging_flags, config.logging); !err.empty()) {
+    std::fprintf(stderr, "krill: %s\n", err.c_str());
+    return 1;
+  }
+  return krill::node::serve(config, config_file, environ);
 }

@@ -5,7 +5,10 @@
 #include <boost/asio/executor_work_guard.hpp>
 #include <boost/asio/io_context.hpp>
 #include <boost/asio/ip/address.hpp>
+#include <boost/asio/post.hpp>
 #include <boost/asio/thread_pool.hpp>
+#include <condition_variable>
+#include <mutex>
 #include <random>
 #include <thread>
 
@@ -15,6 +18,11 @@
 #include "common/uuid.h"
 #include "coordinator/coordinator.h"
 #include "cql/query_processor.h"
+#include "logging/logging.h"
+#include "node/admin_ops.h"
+#include "node/boot.h"
+#include "node/bulk_load.h"
+#include "node/sd_notify.h"
 #include "schema/schema_manager.h"
 #include "schema/system_keyspaces.h"
 #include "storage/engine.h"
@@ -98,7 +106,8 @@ struct Node::Services {
   std::unique_ptr<transport::CqlServer> server;
   admin::Metrics metrics;
   std::unique_ptr<admin::HttpServer> http;
-  std::atomic<bool> serving{false};  // CQL accepts connections and the node is not draining
+  std::atomic<bool> serving{false};    // CQL accepts connections and the node is not draining
+  std::unique_ptr<Watchdog> watchdog;  // systemd's, when it asks for pings
   // Forwards schema events to the server once it exists.
   struct Events : cql::EventSink {
     transport::CqlServer* server = nullptr;
@@ -108,8 +117,20 @@ struct Node::Services {
   } events;
 };
 
-Node::Node(Config config, std::shared_ptr<spdlog::logger> log)
-    : config_(std::move(config)), log_(std::move(log)), services_(std::make_unique<Services>()) {}
+Node::Node(Config config, logging::Registry& logs, const SystemdNotifier* notifier)
+    : config_(std::move(config)),
+      logs_(logs),
+      notifier_(notifier),
+      log_(logs.get("init")),
+      services_(std::make_unique<Services>()) {
+  // Created up front so that /system/logger lists them before their first line.
+  for (const char* name : {"storage", "commitlog", "compaction", "schema", "cql_server", "http", "crash"})
+    logs_.get(name);
+}
+
+void Node::status(const std::string& text) const {
+  if (notifier_ != nullptr) notifier_->status(text);
+}
 
 Node::~Node() { stop(); }
 
@@ -131,16 +152,25 @@ std::string Node::start() {
   eo.commitlog_sync_group_window_ms = config_.commitlog_sync_group_window_ms;
   eo.auto_snapshot = config_.auto_snapshot;
   eo.compaction_throughput_bytes = config_.compaction_throughput_mb_per_sec << 20;
+  status("Opening storage");
   auto engine = storage::Engine::open(eo);
   if (!engine.is_ok()) return "storage: " + engine.status().message();
   s.engine = std::move(engine.value());
-  log_->info("Storage opened at {}/db (commitlog_sync {})", config_.data_dir, config_.commitlog_sync);
+  logs_.get("storage")->info("Storage opened at {}/db (commitlog_sync {})", config_.data_dir,
+                             config_.commitlog_sync);
+  logs_.get("commitlog")
+      ->info("commitlog_sync {}: period {} ms, group window {} ms", config_.commitlog_sync,
+             config_.commitlog_sync_period_ms, config_.commitlog_sync_group_window_ms);
+  logs_.get("compaction")
+      ->info("compaction throughput limit {} MiB/s{}", config_.compaction_throughput_mb_per_sec,
+             config_.compaction_throughput_mb_per_sec == 0 ? " (unthrottled)" : "");
+  status("Loading schema");
 
   s.schema = std::make_unique<schema::SchemaManager>(*s.engine, s.uuids);
   auto st = s.schema->load();
   if (!st.is_ok()) return "schema: " + st.message();
-  log_->info("Schema loaded: {} keyspaces, version {}", s.schema->current()->keyspaces.size(),
-             s.schema->current()->version.to_string());
+  logs_.get("schema")->info("Schema loaded: {} keyspaces, version {}", s.schema->current()->keyspaces.size(),
+                            s.schema->current()->version.to_string());
 
   s.info.cluster_name = config_.cluster_name;
   s.info.data_center = config_.data_center;
@@ -154,10 +184,12 @@ std::string Node::start() {
 
   coordinator::CoordinatorOptions co;
   co.sync_writes = false;  // the engine applies commitlog_sync
+  co.metrics = &s.metrics;  // per-table and storage-proxy latencies
   s.coordinator = std::make_unique<coordinator::Coordinator>(*s.engine, co);
   s.processor = std::make_unique<cql::QueryProcessor>(*s.schema, *s.coordinator, s.info, s.uuids, &s.events,
                                                       cql::ProcessorLimits{});
 
+  status("Starting reactors and the request pool");
   s.request_pool = std::make_unique<asio::thread_pool>(request_threads);
   std::vector<asio::io_context*> reactors;
   for (int i = 0; i < smp; ++i) {
@@ -174,19 +206,22 @@ std::string Node::start() {
   so.max_connections = config_.max_connections;
   so.max_requests_per_connection = config_.max_requests_per_connection;
   so.max_requests_per_node = config_.max_requests_per_node;
-  so.max_request_bytes_in_flight =
-      config_.request_memory_bytes != 0
-          ? config_.request_memory_bytes
-          : static_cast<size_t>(static_cast<double>(config_.memory_bytes) * config_.request_memory_fraction);
+  so.max_request_bytes_in_flight = request_memory_budget();
   so.metrics = &s.metrics;
-  s.server = std::make_unique<transport::CqlServer>(so, reactors, *s.request_pool, *s.processor, log_);
+  s.server = std::make_unique<transport::CqlServer>(so, reactors, *s.request_pool, *s.processor,
+                                                    logs_.get("cql_server"));
+  status("Starting the CQL server");
   s.events.server = s.server.get();
   err = s.server->start();
   if (!err.empty()) return err;
   log_->info("Starting listening for CQL clients on {}:{} ({} reactors, {} request threads)",
              config_.listen_address, s.server->bound_port(), smp, request_threads);
   s.serving = true;
-  return start_http(smp);
+  status("Starting the HTTP server");
+  err = start_http(smp);
+  if (!err.empty()) return err;
+  announce_ready();
+  return "";
 }
 
 std::string Node::start_http(int smp) {
@@ -240,6 +275,22 @@ std::string Node::start_http(int smp) {
   };
   v.schema_version = [&s] { return s.schema->current()->version.to_string(); };
   v.live_data_bytes = [&s] { return s.engine->live_data_bytes(); };
+  v.logs = &logs_;
+  v.keyspace_schema = [&s](const std::string& ks) { return keyspace_record(*s.schema->current(), ks); };
+  v.ingest = [&s](const std::string& ks, const std::string& table, const std::string& id, const std::string& dir) {
+    return ingest_staged(*s.engine, *s.schema->current(), ks, table, id, dir);
+  };
+  AdminOpsDeps ops;  // nodetool's operations and the dashboard (admin_ops.h)
+  ops.engine = s.engine.get();
+  ops.schema = s.schema.get();
+  ops.serving = &s.serving;
+  ops.stop_cql = [&s, timeout = config_.drain_timeout_ms] { s.server->stop(timeout); };
+  ops.request_bytes = [&s] { return static_cast<uint64_t>(s.server->request_bytes_in_flight()); };
+  ops.memory_budget = config_.memory_bytes;
+  ops.request_budget = request_memory_budget();
+  ops.data_dir = config_.data_dir;
+  ops.log = log_;
+  v.ops = make_admin_ops(std::move(ops));
   auto api = std::make_shared<admin::AdminApi>(std::move(v));
 
   admin::HttpOptions ho;
@@ -248,7 +299,8 @@ std::string Node::start_http(int smp) {
   // The last reactor: with several, the HTTP server stays off the CQL acceptor's reactor.
   s.http = std::make_unique<admin::HttpServer>(
       ho, *s.reactors.back(), *s.request_pool, [api](const admin::HttpRequest& r) { return api->handle(r); },
-      [](const admin::HttpRequest& r) { return admin::AdminApi::runs_inline(r); }, &s.metrics, log_);
+      [](const admin::HttpRequest& r) { return admin::AdminApi::runs_inline(r); }, &s.metrics,
+      logs_.get("http"));
   std::string err = s.http->start();
   if (!err.empty()) return err;
   log_->info("Starting listening for HTTP clients on {}:{} (/healthz, /readyz, /metrics, REST API)",
@@ -256,8 +308,52 @@ std::string Node::start_http(int smp) {
   return "";
 }
 
+// Logs the boot line, tells systemd we are ready and starts its watchdog pings.
+void Node::announce_ready() {
+  auto& s = *services_;
+  BootInfo b;
+  b.version = KRILL_VERSION;
+  b.cql = config_.listen_address + ":" + std::to_string(s.server->bound_port());
+  b.http = config_.http_address + ":" + std::to_string(s.http->bound_port());
+  b.data_dir = config_.data_dir;
+  b.host_id = s.info.host_id.to_string();
+  log_->info("{}", boot_line(b));
+  if (notifier_ == nullptr || !notifier_->enabled()) return;
+  notifier_->notify("READY=1\nSTATUS=Serving CQL on " + b.cql + ", HTTP on " + b.http);
+  auto interval = notifier_->watchdog_interval();
+  if (interval.count() <= 0) return;
+  // Alive = every reactor runs a posted no-op within the timeout.
+  auto healthy = [&s](std::chrono::milliseconds timeout) {
+    struct Probe {
+      std::mutex mu;
+      std::condition_variable cv;
+      size_t answered = 0;
+    };
+    auto probe = std::make_shared<Probe>();
+    for (auto& r : s.reactors) {
+      asio::post(*r, [probe] {
+        std::lock_guard lock(probe->mu);
+        ++probe->answered;
+        probe->cv.notify_all();
+      });
+    }
+    std::unique_lock lock(probe->mu);
+    size_t n = s.reactors.size();
+    return probe->cv.wait_for(lock, timeout, [&] { return probe->answered == n; });
+  };
+  s.watchdog = std::make_unique<Watchdog>(*notifier_, interval / 2, healthy, log_);
+}
+
+size_t Node::request_memory_budget() const {
+  return config_.request_memory_bytes != 0
+             ? config_.request_memory_bytes
+             : static_cast<size_t>(static_cast<double>(config_.memory_bytes) * config_.request_memory_fraction);
+}
+
 void Node::stop() {
   auto& s = *services_;
+  if (s.serving && notifier_ != nullptr) notifier_->notify("STOPPING=1\nSTATUS=Draining");
+  s.watchdog.reset();
   s.serving = false;
   if (s.http) s.http->stop();
   if (s.server) {

@@ -16,11 +16,20 @@ namespace spdlog {
 class logger;
 }
 
+namespace krill::logging {
+class Registry;
+}
+
 namespace krill::node {
+
+class SystemdNotifier;
 
 class Node {
  public:
-  Node(Config config, std::shared_ptr<spdlog::logger> log);
+  // `logs` hands out the named loggers (init, storage, schema, cql_server, http, ...);
+  // `notifier` (may be null) gets STATUS= at each step, READY=1 once CQL and HTTP accept
+  // connections, STOPPING=1 on drain, and WATCHDOG=1 pings when systemd asks for them.
+  Node(Config config, logging::Registry& logs, const SystemdNotifier* notifier = nullptr);
   ~Node();
 
   // Returns an error message, or "" when serving.
@@ -30,9 +39,15 @@ class Node {
  private:
   // Starts the admin HTTP server once CQL listens. Returns an error message or "".
   std::string start_http(int smp);
+  // Bytes CQL requests in flight may hold (request_memory_bytes, or the fraction of --memory).
+  size_t request_memory_budget() const;
+  void announce_ready();
+  void status(const std::string& text) const;  // STATUS= to systemd, if notifying
   struct Services;
   Config config_;
-  std::shared_ptr<spdlog::logger> log_;
+  logging::Registry& logs_;
+  const SystemdNotifier* notifier_;
+  std::shared_ptr<spdlog::logger> log_;  // "init": start-up and shutdown
   std::unique_ptr<Services> services_;
 };
 

@@ -92,3 +92,74 @@ std::shared_ptr<const TableDef> Schema::find_table(const std::string& ks, const 
 }
 
 }  // namespace krill::schema
+
+namespace krill::schema {
+namespace {
+
+bool ends_with(const std::string& s, const std::string& suffix) {
+  return s.size() >= suffix.size() && s.compare(s.size() - suffix.size(), suffix.size(), suffix) == 0;
+}
+
+bool is_leveled(const std::string& cls) { return ends_with(cls, "LeveledCompactionStrategy"); }
+
+bool is_tiered(const std::string& cls) {
+  for (const char* name :
+       {"SizeTieredCompactionStrategy", "TimeWindowCompactionStrategy", "DateTieredCompactionStrategy",
+        "IncrementalCompactionStrategy", "UnifiedCompactionStrategy"}) {
+    if (ends_with(cls, name)) return true;
+  }
+  return false;
+}
+
+// The option's integer value, or `fallback` when absent; nullopt when not an integer.
+std::optional<int64_t> int_option(const std::map<std::string, std::string>& m, const std::string& key,
+                                  int64_t fallback) {
+  auto it = m.find(key);
+  if (it == m.end()) return fallback;
+  try {
+    size_t used = 0;
+    int64_t v = std::stoll(it->second, &used);
+    if (used != it->second.size()) return std::nullopt;
+    return v;
+  } catch (const std::exception&) {
+    return std::nullopt;
+  }
+}
+
+}  // namespace
+
+std::string validate_compaction(const std::map<std::string, std::string>& m) {
+  auto cls_it = m.find("class");
+  std::string cls = cls_it == m.end() ? "" : cls_it->second;
+  if (!is_leveled(cls) && !is_tiered(cls)) return "Unable to find compaction strategy class '" + cls + "'";
+  auto min = int_option(m, "min_threshold", 4);
+  auto max = int_option(m, "max_threshold", 32);
+  if (!min || !max) return "min_threshold and max_threshold must be integers";
+  if (*min < 2) return "min_threshold must be at least 2, was " + std::to_string(*min);
+  if (*max < *min) {
+    return "max_threshold (" + std::to_string(*max) + ") cannot be smaller than min_threshold (" +
+           std::to_string(*min) + ")";
+  }
+  if (is_leveled(cls)) {
+    auto size = int_option(m, "sstable_size_in_mb", 160);
+    if (!size || *size <= 0) return "sstable_size_in_mb must be greater than 0";
+  }
+  return "";
+}
+
+storage::CompactionSettings compaction_settings(const TableParams& params) {
+  const auto& m = params.compaction;
+  storage::CompactionSettings s;
+  auto cls = m.count("class") ? m.at("class") : "";
+  if (is_leveled(cls)) {
+    s.style = storage::CompactionSettings::Style::kLeveled;
+    s.target_file_bytes = static_cast<uint64_t>(int_option(m, "sstable_size_in_mb", 160).value_or(160)) << 20;
+  } else {
+    s.style = storage::CompactionSettings::Style::kTiered;
+    s.min_threshold = static_cast<int>(int_option(m, "min_threshold", 4).value_or(4));
+    s.max_threshold = static_cast<int>(int_option(m, "max_threshold", 32).value_or(32));
+  }
+  return s;
+}
+
+}  // namespace krill::schema

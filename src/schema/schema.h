@@ -108,6 +108,16 @@ struct TableDef {
   void refresh_layout();
 };
 
+// The storage compaction settings a table's `compaction` option maps to (docs/storage.md):
+// size-tiered, time-window, incremental and unified strategies compact in tiers (RocksDB's
+// universal style, min_threshold/max_threshold sorted runs at a time); leveled compacts in
+// levels (sstable_size_in_mb per file). REQUIRES: params.compaction validated
+// (validate_compaction).
+storage::CompactionSettings compaction_settings(const TableParams& params);
+// "" when the `compaction` map names a known strategy with valid sub-options, else the
+// error Cassandra reports (a ConfigurationException).
+std::string validate_compaction(const std::map<std::string, std::string>& compaction);
+
 struct KeyspaceDef {
   std::string name;
   bool durable_writes = true;

@@ -257,6 +257,13 @@ SchemaManager::SchemaManager(storage::Engine& engine, common::UuidGenerator& uui
   current_.store(std::move(s));
 }
 
+common::Status SchemaManager::record_compaction(const TableDef& t) {
+  if (!t.layout) return common::Status::ok();
+  // A style change that needs a restart still succeeds: the schema holds the new option,
+  // the engine applies it when it next opens (nodetool tablestats shows both).
+  return engine_.set_table_compaction(t.layout->id, compaction_settings(t.params)).status();
+}
+
 common::Status SchemaManager::load() {
   auto records = engine_.scan_meta(kKeyspacePrefix);
   if (!records.is_ok()) return records.status();
@@ -266,7 +273,9 @@ common::Status SchemaManager::load() {
     for (const auto& [key, value] : records.value()) {
       auto ks = std::make_shared<KeyspaceDef>(decode_keyspace(value));
       for (const auto& [name, t] : ks->tables) {
-        auto st = engine_.create_table(t->layout->id);  // idempotent; repairs a crash between steps
+        auto st = record_compaction(*t);
+        if (!st.is_ok()) return st;
+        st = engine_.create_table(t->layout->id);  // idempotent; repairs a crash between steps
         if (!st.is_ok()) return st;
         for (const auto& i : t->indexes) {
           st = engine_.create_table(i.layout->id);
@@ -291,7 +300,9 @@ common::Status SchemaManager::load() {
 common::Status SchemaManager::persist(const Schema& next, const DdlEffects& effects) {
   // Column families exist before the schema names them, and go only after it stops naming them.
   for (const auto& t : effects.tables_created) {
-    auto s = engine_.create_table(t->layout->id);
+    auto s = record_compaction(*t);
+    if (!s.is_ok()) return s;
+    s = engine_.create_table(t->layout->id);
     if (!s.is_ok()) return s;
   }
   for (const auto& l : effects.layouts_created) {
@@ -303,6 +314,11 @@ common::Status SchemaManager::persist(const Schema& next, const DdlEffects& effe
     if (!ks) continue;
     auto s = engine_.put_meta(kKeyspacePrefix + name, encode_keyspace(*ks), false);
     if (!s.is_ok()) return s;
+    // ALTER TABLE ... WITH compaction: the engine compares and only acts on a change.
+    for (const auto& [table, t] : ks->tables) {
+      s = record_compaction(*t);
+      if (!s.is_ok()) return s;
+    }
   }
   for (const auto& name : effects.keyspaces_dropped) {
     auto s = engine_.delete_meta(kKeyspacePrefix + name, false);

@@ -58,6 +58,8 @@ class SchemaManager {
 
  private:
   common::Status persist(const Schema& next, const DdlEffects& effects);
+  // Tells the engine the compaction settings the table's `compaction` option maps to.
+  common::Status record_compaction(const TableDef& t);
 
   storage::Engine& engine_;
   common::UuidGenerator& uuids_;

@@ -46,6 +46,8 @@ class DurabilityTest : public ::testing::Test {
     auto e = Engine::open(o);
     if (!e.is_ok()) return e.status();
     engine_ = std::move(e.value());
+    auto st = engine_->set_table_compaction("t1", compaction_);
+    if (!st.is_ok()) return st.status();
     return engine_->create_table("t1");
   }
 
@@ -102,6 +104,7 @@ class DurabilityTest : public ::testing::Test {
   std::filesystem::path dir_;
   std::unique_ptr<Engine> engine_;
   std::shared_ptr<TableLayout> layout_;
+  CompactionSettings compaction_;  // the style t1 is created with
 };
 
 TEST(WalSyncerTest, GroupCommitSharesOneFsyncAmongConcurrentWriters) {
@@ -154,8 +157,18 @@ TEST_F(DurabilityTest, EveryModeWritesAndReadsBack) {
   }
 }
 
-TEST_F(DurabilityTest, CompactionPurgesTombstonesAndExpiredDataPastGcGrace) {
+// Both compaction styles purge the same way: the filter runs in every compaction.
+class CompactionPurgeTest : public DurabilityTest,
+                            public ::testing::WithParamInterface<CompactionSettings::Style> {};
+
+INSTANTIATE_TEST_SUITE_P(Styles, CompactionPurgeTest,
+                         ::testing::Values(CompactionSettings::Style::kLeveled,
+                                           CompactionSettings::Style::kTiered));
+
+TEST_P(CompactionPurgeTest, CompactionPurgesTombstonesAndExpiredDataPastGcGrace) {
+  compaction_.style = GetParam();
   ASSERT_TRUE(open().is_ok());
+  ASSERT_EQ(engine_->table_stats("t1").value().compaction_style, style_name(GetParam()));
   layout_->gc_grace_seconds = 0;
   for (int i = 0; i < 200; ++i) put("dead", i, 10);
   for (int i = 0; i < 200; ++i) delete_row("dead", i, 20);  // row tombstones
@@ -167,7 +180,7 @@ TEST_F(DurabilityTest, CompactionPurgesTombstonesAndExpiredDataPastGcGrace) {
   auto before = stats();
   ASSERT_TRUE(engine_->compact_table("t1").is_ok());
   auto after = stats();
-  std::printf("compaction purge: %llu -> %llu keys, %llu -> %llu bytes\n",
+  std::printf("compaction purge (%s): %llu -> %llu keys, %llu -> %llu bytes\n", style_name(GetParam()),
               static_cast<unsigned long long>(before.estimated_keys),
               static_cast<unsigned long long>(after.estimated_keys),
               static_cast<unsigned long long>(before.disk_bytes),

@@ -20,6 +20,8 @@
 #include <unordered_map>
 
 #include "storage/compaction_filter.h"
+#include "storage/engine_stats.h"
+#include "storage/ingest.h"
 #include "storage/merge_operator.h"
 #include "storage/partition_reader.h"
 
@@ -54,6 +56,7 @@ bool valid_tag(const std::string& tag) {
 struct Family {
   std::shared_ptr<rocksdb::ColumnFamilyHandle> handle;
   std::shared_ptr<TableGcState> gc;
+  CompactionSettings::Style opened_style = CompactionSettings::Style::kLeveled;  // fixed while open
 };
 
 class RocksEngine final : public Engine {
@@ -78,12 +81,16 @@ class RocksEngine final : public Engine {
     db_options_.create_missing_column_families = true;
     db_options_.write_buffer_manager = wbm_;
     db_options_.max_background_jobs = options_.background_jobs;
-    if (options_.compaction_throughput_bytes > 0) {
-      db_options_.rate_limiter.reset(
-          rocksdb::NewGenericRateLimiter(static_cast<int64_t>(options_.compaction_throughput_bytes)));
-    }
+    // Always a limiter (unthrottled = a rate no disk reaches) so that the throughput can be
+    // changed while running (set_compaction_throughput).
+    db_options_.rate_limiter.reset(rocksdb::NewGenericRateLimiter(limiter_rate(options_.compaction_throughput_bytes)));
+    throughput_ = options_.compaction_throughput_bytes;
+    // Running flushes and compactions are listed from RocksDB's thread list (engine_stats.cc).
+    db_options_.enable_thread_tracking = true;
+    db_options_.listeners.push_back(activity_);
     // Lets RocksDB recover by itself from a full disk once space is freed.
-    db_options_.sst_file_manager.reset(rocksdb::NewSstFileManager(rocksdb::Env::Default()));
+    if (options_.env != nullptr) db_options_.env = options_.env;
+    db_options_.sst_file_manager.reset(rocksdb::NewSstFileManager(db_options_.env));
     // One filter instance must see a whole partition in key order (compaction_filter.h).
     db_options_.max_subcompactions = 1;
     db_options_.keep_log_file_num = 5;
@@ -94,6 +101,10 @@ class RocksEngine final : public Engine {
     std::filesystem::create_directories(path, ec);
     if (ec) return Status::error("cannot create " + path + ": " + ec.message());
 
+    auto styles = load_compaction_file(compaction_file());
+    if (!styles.is_ok()) return styles.status();
+    compaction_ = std::move(styles.value());
+
     std::vector<std::string> names;
     auto s = rocksdb::DB::ListColumnFamilies(db_options_, path, &names);
     if (!s.ok()) names = {rocksdb::kDefaultColumnFamilyName};
@@ -103,7 +114,9 @@ class RocksEngine final : public Engine {
     for (const auto& n : names) {
       std::shared_ptr<TableGcState> gc;
       if (n.rfind(kTablePrefix, 0) == 0) gc = states[n] = std::make_shared<TableGcState>();
-      descs.emplace_back(n, family_options(gc));
+      auto cf = family_options(gc);
+      if (gc) apply_compaction(settings_for(n.substr(2)), cf);
+      descs.emplace_back(n, cf);
       if (n == kMetaFamily) has_meta = true;
     }
     if (!has_meta) descs.emplace_back(kMetaFamily, family_options(nullptr));
@@ -120,7 +133,7 @@ class RocksEngine final : public Engine {
       } else if (n == rocksdb::kDefaultColumnFamilyName) {
         default_ = h;
       } else if (n.rfind(kTablePrefix, 0) == 0) {
-        families_[n.substr(2)] = Family{wrap(h), states[n]};
+        families_[n.substr(2)] = Family{wrap(h), states[n], settings_for(n.substr(2)).style};
       } else {
         db_->DestroyColumnFamilyHandle(h);
       }
@@ -166,10 +179,33 @@ class RocksEngine final : public Engine {
     if (families_.count(table_id)) return Status::ok();
     rocksdb::ColumnFamilyHandle* h = nullptr;
     auto gc = std::make_shared<TableGcState>();
-    auto s = db_->CreateColumnFamily(family_options(gc), kTablePrefix + table_id, &h);
+    auto cf = family_options(gc);
+    auto settings = settings_for(table_id);
+    apply_compaction(settings, cf);
+    auto s = db_->CreateColumnFamily(cf, kTablePrefix + table_id, &h);
     if (!s.ok()) return from_rocks(s, "creating table " + table_id);
-    families_[table_id] = Family{wrap(h), gc};
+    families_[table_id] = Family{wrap(h), gc, settings.style};
     return Status::ok();
+  }
+
+  Result<bool> set_table_compaction(const std::string& table_id, const CompactionSettings& settings) override {
+    std::unique_lock lock(mu_);
+    auto it = compaction_.find(table_id);
+    if (it == compaction_.end() || !(it->second == settings)) {
+      auto next = compaction_;
+      next[table_id] = settings;
+      auto st = save_compaction_file(compaction_file(), next);
+      if (!st.is_ok()) return st;
+      compaction_ = std::move(next);
+    }
+    auto f = families_.find(table_id);
+    if (f == families_.end()) return true;
+    if (f->second.opened_style != settings.style) return false;
+    std::unordered_map<std::string, std::string> changes;
+    for (const auto& [k, v] : mutable_compaction_options(settings)) changes[k] = v;
+    auto s = db_->SetOptions(f->second.handle.get(), changes);
+    if (!s.ok()) return from_rocks(s, "changing compaction options of table " + table_id);
+    return true;
   }
 
   Status drop_table(const std::string& table_id) override {
@@ -188,6 +224,10 @@ class RocksEngine final : public Engine {
       if (it == families_.end()) return Status::ok();
       h = it->second.handle;
       families_.erase(it);
+      if (compaction_.erase(table_id) > 0) {
+        // A stale line only costs a lookup; failing to rewrite the file is not worth failing the drop.
+        save_compaction_file(compaction_file(), compaction_).is_ok();
+      }
     }
     return from_rocks(db_->DropColumnFamily(h.get()), "dropping table " + table_id);
   }
@@ -214,33 +254,10 @@ class RocksEngine final : public Engine {
       if (!f.handle) return Status::error("unknown table " + w.layout->id);
       f.gc->observe(w.layout);
       auto h = std::move(f.handle);
-      Bytes prefix = encode_partition_prefix(w.token, w.partition_key);
-      if (w.partition_deletion.active()) {
-        RowFragment header;
-        header.deletion = w.partition_deletion;
-        Bytes key = prefix;
-        key.push_back(static_cast<char>(KeyKind::kPartitionHeader));
-        batch.Merge(h.get(), key, encode_row(header)).PermitUncheckedError();
-      }
-      for (const RangeTombstone& rt : w.range_tombstones) {
-        RowFragment frag;
-        frag.deletion = rt.deletion;
-        Bytes key = prefix;
-        key.push_back(static_cast<char>(KeyKind::kRangeTombstone));
-        key += encode_range_bounds(w.layout->clustering, rt.start.prefix, rt.start.inclusive, rt.end.prefix,
-                                   rt.end.inclusive);
-        batch.Merge(h.get(), key, encode_row(frag)).PermitUncheckedError();
-      }
-      for (const RowWrite& r : w.rows) {
-        Bytes key = prefix;
-        if (r.is_static) {
-          key.push_back(static_cast<char>(KeyKind::kStaticRow));
-        } else {
-          key.push_back(static_cast<char>(KeyKind::kRow));
-          append_clustering(key, w.layout->clustering, r.clustering);
-        }
-        batch.Merge(h.get(), key, encode_row(r.fragment)).PermitUncheckedError();
-      }
+      rocksdb::ColumnFamilyHandle* cf = h.get();
+      encode_partition_write(w, [&batch, cf](Bytes&& key, Bytes&& value) {
+        batch.Merge(cf, key, value).PermitUncheckedError();
+      });
       keep.push_back(std::move(h));
     }
     // batch: RocksDB fsyncs before returning (one fsync per internal write group).
@@ -379,6 +396,14 @@ class RocksEngine final : public Engine {
     return Status::ok();
   }
 
+  Status ingest_files(const std::string& table_id, const std::vector<std::string>& files) override {
+    auto h = family(table_id);
+    if (!h) return Status::error("unknown table " + table_id);
+    auto ready = resume_writes();
+    if (!ready.is_ok()) return ready;
+    return ingest_sst_files(*db_, h.get(), files);
+  }
+
   Result<TableStats> table_stats(const std::string& table_id) override {
     auto h = family(table_id);
     if (!h) return Status::error("unknown table " + table_id);
@@ -386,6 +411,14 @@ class RocksEngine final : public Engine {
     db_->GetIntProperty(h.get(), "rocksdb.live-sst-files-size", &t.disk_bytes);
     db_->GetIntProperty(h.get(), "rocksdb.estimate-num-keys", &t.estimated_keys);
     db_->GetIntProperty(h.get(), "rocksdb.cur-size-all-mem-tables", &t.memtable_bytes);
+    fill_table_stats(*db_, h.get(), t);
+    t.flushes = activity_->flushes(kTablePrefix + table_id);
+    {
+      std::shared_lock lock(mu_);
+      auto it = families_.find(table_id);
+      if (it != families_.end()) t.compaction_style = style_name(it->second.opened_style);
+      t.configured_compaction_style = style_name(settings_for(table_id).style);
+    }
     return t;
   }
 
@@ -411,6 +444,13 @@ class RocksEngine final : public Engine {
     // Flushes memtables first (log_size_for_flush 0), then hard-links the SST files.
     s = cp->CreateCheckpoint(dir);
     if (!s.ok()) return from_rocks(s, "snapshot " + tag);
+    record_snapshot_files(*db_, dir);  // which table each file belongs to (engine_stats.h)
+    {
+      // The compaction settings travel with the snapshot, so a restored table keeps its style.
+      std::shared_lock lock(mu_);
+      auto st = save_compaction_file(dir + "/KRILL-COMPACTION", compaction_);
+      if (!st.is_ok()) return st;
+    }
     if (!undo_last_meta_change) return Status::ok();
     MetaUndo undo;
     {
@@ -520,6 +560,27 @@ class RocksEngine final : public Engine {
 
   uint64_t wal_sync_count() override { return syncer_->sync_count(); }
 
+  CompactionStatus compaction_status() override {
+    CompactionStatus out;
+    activity_->fill(out);
+    fill_running_jobs(*db_, out);
+    return out;
+  }
+
+  void set_compaction_throughput(uint64_t bytes_per_second) override {
+    db_options_.rate_limiter->SetBytesPerSecond(limiter_rate(bytes_per_second));
+    throughput_ = bytes_per_second;
+  }
+
+  uint64_t compaction_throughput() override { return throughput_.load(); }
+
+  Result<std::vector<SnapshotSize>> snapshot_sizes() override {
+    std::lock_guard lock(snapshot_mu_);
+    return measure_snapshots(snapshots_dir());
+  }
+
+  MemoryUse memory_use() override { return collect_memory(*db_, *cache_, *wbm_, options_.block_cache_bytes); }
+
  private:
   // `gc`: the table's compaction-filter state; nullptr for meta/default (no filter).
   rocksdb::ColumnFamilyOptions family_options(std::shared_ptr<TableGcState> gc) const {
@@ -537,6 +598,14 @@ class RocksEngine final : public Engine {
     cf.compression = rocksdb::kLZ4Compression;
     cf.bottommost_compression = rocksdb::kZSTD;
     return cf;
+  }
+
+  std::string compaction_file() const { return options_.data_dir + "/db/KRILL-COMPACTION"; }
+
+  // REQUIRES: mu_ held, or open() running.
+  CompactionSettings settings_for(const std::string& table_id) const {
+    auto it = compaction_.find(table_id);
+    return it == compaction_.end() ? CompactionSettings{} : it->second;
   }
 
   std::shared_ptr<rocksdb::ColumnFamilyHandle> wrap(rocksdb::ColumnFamilyHandle* h) {
@@ -574,7 +643,10 @@ class RocksEngine final : public Engine {
   std::mutex resume_mu_;
   std::shared_mutex mu_;
   std::unordered_map<std::string, Family> families_;  // GUARDED_BY(mu_)
+  std::map<std::string, CompactionSettings> compaction_;  // GUARDED_BY(mu_); mirrors compaction_file()
   std::unique_ptr<WalSyncer> syncer_;                 // set by open()
+  std::shared_ptr<ActivityListener> activity_ = std::make_shared<ActivityListener>();
+  std::atomic<uint64_t> throughput_{0};  // compaction throughput, bytes/s (0 = unthrottled)
   std::mutex snapshot_mu_;                            // serializes snapshot creation/removal
   std::mutex meta_mu_;
   MetaUndo meta_undo_;            // GUARDED_BY(meta_mu_): the latest meta change set, undone

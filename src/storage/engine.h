@@ -19,9 +19,14 @@
 
 #include "common/bytes.h"
 #include "common/error.h"
+#include "storage/compaction_styles.h"
 #include "storage/keys.h"
 #include "storage/row.h"
 #include "storage/wal_sync.h"
+
+namespace rocksdb {
+class Env;
+}  // namespace rocksdb
 
 namespace krill::storage {
 
@@ -41,6 +46,9 @@ struct EngineOptions {
   bool auto_snapshot = true;
   // Bytes per second that flushes and compactions may write; 0 = unthrottled.
   uint64_t compaction_throughput_bytes = 64ull << 20;
+  // The file layer RocksDB uses; nullptr = the real one. Tests substitute a layer that
+  // simulates power loss (power_loss_fs.h). Not owned; must outlive the engine.
+  rocksdb::Env* env = nullptr;
 };
 
 // The newest on-disk format this binary reads and writes (docs/format.md). Stored in the
@@ -142,7 +150,15 @@ class Engine {
   static common::Result<std::unique_ptr<Engine>> open(const EngineOptions& options);
   virtual ~Engine() = default;
 
-  virtual common::Status create_table(const std::string& table_id) = 0;  // idempotent
+  // Creates the table's column family, with the compaction settings recorded for it by
+  // set_table_compaction (leveled defaults if none). Idempotent.
+  virtual common::Status create_table(const std::string& table_id) = 0;
+  // Records a table's compaction settings (compaction_styles.h), before or after its column
+  // family exists. Returns true when they are in effect (or will be at creation), false when
+  // the style differs from the one the column family was opened with: that part applies
+  // the next time the engine opens; thresholds and file sizes apply at once.
+  virtual common::Result<bool> set_table_compaction(const std::string& table_id,
+                                                    const CompactionSettings& settings) = 0;
   // Drop and truncate first take a snapshot "<unix ms>-dropped-<id>" / "-truncated-<id>"
   // when options.auto_snapshot is set; a failed snapshot fails the operation.
   virtual common::Status drop_table(const std::string& table_id) = 0;  // idempotent
@@ -186,8 +202,76 @@ class Engine {
     uint64_t disk_bytes = 0;      // live SST bytes
     uint64_t estimated_keys = 0;  // RocksDB's estimate (exact after a full compaction)
     uint64_t memtable_bytes = 0;
+    // The style the column family runs with now ("leveled" / "tiered"), and the recorded
+    // one, which differs until the engine is reopened after a style change.
+    std::string compaction_style = "leveled";
+    std::string configured_compaction_style = "leveled";
+    // Operations figures (engine_stats.cc; nodetool tablestats, the dashboard).
+    uint64_t sstable_count = 0;
+    std::vector<uint64_t> sstables_per_level;  // L0.. up to the last non-empty level
+    uint64_t total_sst_bytes = 0;              // live + obsolete files not yet deleted
+    uint64_t memtable_entries = 0;
+    uint64_t pending_compaction_bytes = 0;
+    bool compaction_pending = false;
+    uint64_t flushes = 0;              // memtables flushed since the engine opened
+    uint64_t raw_bytes = 0;            // uncompressed key + value bytes in SST files
+    uint64_t data_bytes = 0;           // their data blocks on disk (compression ratio)
+    uint64_t filter_bytes = 0;         // bloom filters
+    uint64_t index_bytes = 0;
   };
   virtual common::Result<TableStats> table_stats(const std::string& table_id) = 0;
+
+  // Compactions and flushes: running ones, totals and the recent history.
+  struct BackgroundJob {
+    std::string table_id;
+    std::string kind;  // "COMPACTION" | "FLUSH"
+    uint64_t job_id = 0;
+    uint64_t bytes_done = 0;
+    uint64_t bytes_total = 0;  // 0 when unknown
+    uint64_t elapsed_micros = 0;
+  };
+  struct CompletedCompaction {
+    std::string table_id;
+    std::string reason;
+    int64_t finished_ms = 0;  // unix time
+    uint64_t bytes_in = 0, bytes_out = 0, elapsed_micros = 0;
+  };
+  struct CompactionStatus {
+    std::vector<BackgroundJob> running;
+    uint64_t pending_bytes = 0;  // RocksDB's estimate of bytes compaction still has to rewrite
+    uint64_t completed = 0, bytes_read = 0, bytes_written = 0, flushes = 0;
+    std::vector<CompletedCompaction> recent;  // newest first
+  };
+  virtual CompactionStatus compaction_status() = 0;
+  // Bytes per second flushes and compactions may write, changeable while running; 0 = unthrottled.
+  virtual void set_compaction_throughput(uint64_t bytes_per_second) = 0;
+  virtual uint64_t compaction_throughput() = 0;
+  struct SnapshotSize {
+    std::string tag;
+    uint64_t size_on_disk = 0;
+    uint64_t true_size = 0;  // bytes only the snapshot holds (no longer in the live database)
+    struct Table {
+      std::string table_id;
+      uint64_t size_on_disk = 0, true_size = 0;
+    };
+    std::vector<Table> tables;  // per table, from the file list recorded when it was taken
+  };
+  virtual common::Result<std::vector<SnapshotSize>> snapshot_sizes() = 0;
+  struct MemoryUse {
+    uint64_t block_cache_capacity = 0;  // holds the block cache and memtable budgets
+    uint64_t block_cache_usage = 0;     // including memtable reservations
+    uint64_t block_cache_budget = 0;    // the block cache's own share
+    uint64_t memtable_bytes = 0;
+    uint64_t memtable_budget = 0;
+    uint64_t table_readers_bytes = 0;  // index and filter blocks outside the cache
+  };
+  virtual MemoryUse memory_use() = 0;
+
+  // Bulk load (ingest.h): atomically adds SST files written by storage::SstWriter to the
+  // table (all become visible at once, or none). The files must be on the database's
+  // filesystem; they are moved into the database. Their Merge operands reconcile with
+  // existing rows like normal writes. Unknown table or a refused file: error.
+  virtual common::Status ingest_files(const std::string& table_id, const std::vector<std::string>& files) = 0;
 
   // Snapshots: a RocksDB checkpoint (hard links to the immutable SST files, a copy of the
   // manifest and WAL) of the whole database, meta column family included, at

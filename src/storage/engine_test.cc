@@ -3,6 +3,7 @@
 #include <gtest/gtest.h>
 
 #include <filesystem>
+#include <fstream>
 
 #include "common/murmur3.h"
 #include "common/values.h"
@@ -192,6 +193,71 @@ TEST_F(EngineTest, TruncateAndDropRemoveData) {
   ASSERT_TRUE(engine_->drop_table("t1").is_ok());
   auto r = engine_->read_partition(*layout_, "p", common::murmur3_token("p"), {});
   EXPECT_FALSE(r.is_ok());
+}
+
+TEST_F(EngineTest, CompactionStyleIsRecordedAndAppliedAtOpen) {
+  CompactionSettings tiered;
+  tiered.style = CompactionSettings::Style::kTiered;
+  tiered.min_threshold = 2;
+  // Recorded before the column family exists: created in that style.
+  auto r = engine_->set_table_compaction("t2", tiered);
+  ASSERT_TRUE(r.is_ok() && r.value());
+  ASSERT_TRUE(engine_->create_table("t2").is_ok());
+  auto stats = engine_->table_stats("t2");
+  ASSERT_TRUE(stats.is_ok());
+  EXPECT_EQ(stats.value().compaction_style, "tiered");
+
+  // Write through several flushes in the leveled table, then switch it to tiered: the style
+  // waits for the next open; the data reads back in both styles and after compaction.
+  for (int round = 0; round < 4; ++round) {
+    for (int i = 0; i < 50; ++i) put("p" + std::to_string(i), round, "v", 1 + round);
+    ASSERT_TRUE(engine_->flush_table("t1").is_ok());
+  }
+  r = engine_->set_table_compaction("t1", tiered);
+  ASSERT_TRUE(r.is_ok());
+  EXPECT_FALSE(r.value());  // a style change applies at the next open
+  stats = engine_->table_stats("t1");
+  EXPECT_EQ(stats.value().compaction_style, "leveled");
+  EXPECT_EQ(stats.value().configured_compaction_style, "tiered");
+  // Thresholds of the running style change at once.
+  tiered.min_threshold = 3;
+  tiered.max_threshold = 8;
+  r = engine_->set_table_compaction("t2", tiered);
+  ASSERT_TRUE(r.is_ok());
+  EXPECT_TRUE(r.value());
+
+  engine_.reset();
+  open();
+  stats = engine_->table_stats("t1");
+  EXPECT_EQ(stats.value().compaction_style, "tiered");
+  EXPECT_EQ(read("p7").rows.size(), 4u);
+  put("p7", 9, "after", 10);
+  ASSERT_TRUE(engine_->compact_table("t1").is_ok());
+  EXPECT_EQ(read("p7").rows.size(), 5u);
+
+  // And back to leveled.
+  r = engine_->set_table_compaction("t1", CompactionSettings{});
+  ASSERT_TRUE(r.is_ok());
+  engine_.reset();
+  open();
+  EXPECT_EQ(engine_->table_stats("t1").value().compaction_style, "leveled");
+  EXPECT_EQ(engine_->table_stats("t2").value().compaction_style, "tiered");
+  ASSERT_TRUE(engine_->compact_table("t1").is_ok());
+  EXPECT_EQ(read("p7").rows.size(), 5u);
+  EXPECT_EQ(read("p49").rows.size(), 4u);
+}
+
+TEST_F(EngineTest, MalformedCompactionFileFailsOpenWithItsName) {
+  engine_.reset();
+  {
+    std::ofstream f(dir_ / "db" / "KRILL-COMPACTION");
+    f << "t1 spiral 3\n";
+  }
+  EngineOptions o;
+  o.data_dir = dir_.string();
+  auto e = Engine::open(o);
+  ASSERT_FALSE(e.is_ok());
+  EXPECT_NE(e.status().message().find("KRILL-COMPACTION:1"), std::string::npos) << e.status().message();
 }
 
 }  // namespace

@@ -12,6 +12,9 @@
 #include <sstream>
 #include <stdexcept>
 
+#include "tools/nodetool_logging.h"
+#include "tools/nodetool_ops.h"
+
 namespace krill::tools {
 
 namespace asio = boost::asio;
@@ -34,6 +37,9 @@ class Client {
 
   json::value get(const std::string& path) { return call(http::verb::get, path); }
   json::value post(const std::string& path) { return call(http::verb::post, path); }
+  json::value request(const std::string& method, const std::string& path) {
+    return call(method == "POST" ? http::verb::post : method == "DELETE" ? http::verb::delete_ : http::verb::get, path);
+  }
 
  private:
   json::value call(http::verb verb, const std::string& path) {
@@ -197,16 +203,6 @@ int describecluster(Client& c, const NodetoolOptions& o, std::ostream& out) {
   return 0;
 }
 
-int flush(Client& c, const NodetoolOptions& o) {
-  if (o.args.empty()) {
-    c.post("/storage_service/flush");
-    return 0;
-  }
-  // nodetool flush <keyspace> [tables...]: krill flushes the whole keyspace.
-  c.post("/storage_service/keyspace_flush/" + o.args[0]);
-  return 0;
-}
-
 }  // namespace
 
 std::string stringify_file_size(double v) {
@@ -228,15 +224,25 @@ int run_nodetool(const NodetoolOptions& o, std::ostream& out, std::ostream& err)
     if (o.command == "status") rc = status(c, o, buffer);
     if (o.command == "info") rc = info(c, o, buffer);
     if (o.command == "describecluster") rc = describecluster(c, o, buffer);
-    if (o.command == "flush") rc = flush(c, o);
+    // nodetool_tables.cc and nodetool_ops.cc (flush, compact, snapshots, tablestats, ...)
+    const OpsContext ops{[&c](const std::string& method, const std::string& path) { return c.request(method, path); },
+                         o.host == "localhost" ? "127.0.0.1" : o.host};
+    if (rc < 0) rc = run_table_command(o.command, o.args, ops, buffer);
+    if (rc < 0) rc = run_ops_command(o.command, o.args, ops, buffer);
+    // nodetool_logging.cc
+    if (o.command == "getlogginglevels")
+      rc = get_logging_levels([&](const std::string& p) { return c.get(p); }, buffer);
+    if (o.command == "setlogginglevel")
+      rc = set_logging_level([&](const std::string& p) { return c.post(p); }, o.args, err);
     if (rc >= 0) {
       out << buffer.str();
       return rc;
     }
     err << "nodetool: Found unexpected parameters: [" << o.command
         << "]\nSee 'nodetool help' or 'nodetool help <command>'. Supported: version, status, info, "
-           "describecluster, "
-           "flush\n";
+           "describecluster, ring, tablestats, tablehistograms, proxyhistograms, compactionstats, flush, compact, "
+           "drain, snapshot, listsnapshots, clearsnapshot, setcompactionthroughput, getcompactionthroughput, "
+           "getlogginglevels, setlogginglevel\n";
     return 2;
   } catch (const std::exception& e) {
     err << "nodetool: " << e.what() << "\n";

@@ -97,6 +97,8 @@ std::string CqlServer::start() {
   return "";
 }
 
+size_t CqlServer::request_bytes_in_flight() const { return state_->ctx.request_bytes.load(); }
+
 void CqlServer::stop(int timeout_ms) {
   auto st = state_;
   st->ctx.draining = true;

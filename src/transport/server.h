@@ -63,6 +63,8 @@ class CqlServer {
   cql::EventSink& events();
 
   uint16_t bound_port() const;
+  // Request memory charged by requests in flight (bounded by max_request_bytes_in_flight).
+  size_t request_bytes_in_flight() const;
 
  private:
   struct State;

@@ -102,7 +102,9 @@ bool Connection::start_callback_request(Opcode op, std::string_view body,
   return true;
 }
 
-OwnedReply Connection::call(Opcode op, std::string body) {
+OwnedReply Connection::call(Opcode op, std::string body) { return call_async(op, std::move(body)).get(); }
+
+std::future<OwnedReply> Connection::call_async(Opcode op, std::string body) {
   struct Pending {
     std::promise<OwnedReply> promise;
     std::function<void(const Reply&)> cb;
@@ -129,7 +131,7 @@ OwnedReply Connection::call(Opcode op, std::string body) {
       pending->cb(r);
     }
   });
-  return result.get();
+  return result;
 }
 
 void Connection::close() {

@@ -84,6 +84,9 @@ class Connection {
   // Thread-safe blocking helper for setup work (schema, PREPARE): runs one request on
   // the io thread and returns its reply. REQUIRES: not called on the io thread.
   OwnedReply call(Opcode op, std::string body);
+  // Like call() but returns at once; the future becomes ready when the reply (or a local
+  // failure) arrives. Abandoning the future is safe: the reply is then dropped.
+  std::future<OwnedReply> call_async(Opcode op, std::string body);
 
   // Closes the socket; requests in flight complete with a failure.
   void close();
