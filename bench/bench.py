@@ -343,7 +343,14 @@ Where the time of a request goes, and the biggest costs: `docs/performance.md`.
 
 {chr(10).join(conditions)}
 """
-    Path(args.out).write_text(doc)
+    # Sections other commands write (bench/blacklist: "## Blacklist") are kept as they are.
+    out = Path(args.out)
+    if out.exists():
+        old = out.read_text()
+        keep = old.find("\n## Blacklist")
+        if keep >= 0:
+            doc = doc.rstrip("\n") + "\n" + old[keep:]
+    out.write_text(doc)
     log(f"wrote {args.out}")
 
 

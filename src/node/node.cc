@@ -152,6 +152,7 @@ std::string Node::start() {
   eo.commitlog_sync_group_window_ms = config_.commitlog_sync_group_window_ms;
   eo.auto_snapshot = config_.auto_snapshot;
   eo.compaction_throughput_bytes = config_.compaction_throughput_mb_per_sec << 20;
+  eo.log = logs_.get("storage");
   status("Opening storage");
   auto engine = storage::Engine::open(eo);
   if (!engine.is_ok()) return "storage: " + engine.status().message();

@@ -24,6 +24,7 @@
 #include "storage/ingest.h"
 #include "storage/merge_operator.h"
 #include "storage/partition_reader.h"
+#include "storage/rocksdb_logger.h"
 
 namespace krill::storage {
 namespace {
@@ -90,6 +91,7 @@ class RocksEngine final : public Engine {
     db_options_.listeners.push_back(activity_);
     // Lets RocksDB recover by itself from a full disk once space is freed.
     if (options_.env != nullptr) db_options_.env = options_.env;
+    if (options_.log) db_options_.info_log = make_rocksdb_logger(options_.log);
     db_options_.sst_file_manager.reset(rocksdb::NewSstFileManager(db_options_.env));
     // One filter instance must see a whole partition in key order (compaction_filter.h).
     db_options_.max_subcompactions = 1;

@@ -27,6 +27,9 @@
 namespace rocksdb {
 class Env;
 }  // namespace rocksdb
+namespace spdlog {
+class logger;
+}  // namespace spdlog
 
 namespace krill::storage {
 
@@ -49,6 +52,8 @@ struct EngineOptions {
   // The file layer RocksDB uses; nullptr = the real one. Tests substitute a layer that
   // simulates power loss (power_loss_fs.h). Not owned; must outlive the engine.
   rocksdb::Env* env = nullptr;
+  // Where RocksDB's own messages go (rocksdb_logger.h); nullptr = RocksDB's LOG file in db/.
+  std::shared_ptr<spdlog::logger> log;
 };
 
 // The newest on-disk format this binary reads and writes (docs/format.md). Stored in the

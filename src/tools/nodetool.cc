@@ -38,7 +38,10 @@ class Client {
   json::value get(const std::string& path) { return call(http::verb::get, path); }
   json::value post(const std::string& path) { return call(http::verb::post, path); }
   json::value request(const std::string& method, const std::string& path) {
-    return call(method == "POST" ? http::verb::post : method == "DELETE" ? http::verb::delete_ : http::verb::get, path);
+    return call(method == "POST"     ? http::verb::post
+                : method == "DELETE" ? http::verb::delete_
+                                     : http::verb::get,
+                path);
   }
 
  private:
@@ -214,7 +217,59 @@ std::string stringify_file_size(double v) {
   return std::to_string(static_cast<uint64_t>(v)) + " bytes";
 }
 
+namespace {
+
+// The commands, as `nodetool help` lists them (Cassandra's layout: name padded, summary).
+constexpr std::pair<const char*, const char*> kCommands[] = {
+    {"clearsnapshot", "Delete snapshots (one tag with -t, or all) of some or all keyspaces"},
+    {"compact", "Run a major compaction of a keyspace or of some of its tables"},
+    {"compactionstats", "Show pending and running compactions"},
+    {"describecluster", "Show the cluster name, snitch, partitioner and schema versions"},
+    {"drain", "Stop serving CQL and flush every table (before a restart)"},
+    {"flush", "Write memtables of a keyspace or of some of its tables to disk"},
+    {"getcompactionthroughput", "Show the compaction throughput limit in MB/s"},
+    {"getlogginglevels", "Show each logger's current level"},
+    {"help", "List the commands, or describe one"},
+    {"info", "Show this node's uptime, load, memory and caches"},
+    {"listsnapshots", "List snapshots with their size on disk and true size"},
+    {"proxyhistograms", "Show coordinator read/write/range latency percentiles"},
+    {"ring", "Show the token ring"},
+    {"setcompactionthroughput", "Change the compaction throughput limit in MB/s (0 = unthrottled)"},
+    {"setlogginglevel", "Change a logger's level; with no arguments, go back to the configured levels"},
+    {"snapshot", "Take a snapshot of keyspaces or of one table"},
+    {"status", "Show the nodes with their state, load, tokens and host id"},
+    {"tablehistograms", "Show latency, partition size and cell count percentiles of one table"},
+    {"tablestats", "Show statistics of tables"},
+    {"version", "Show the release version"},
+};
+
+int help(const std::vector<std::string>& args, std::ostream& out, std::ostream& err) {
+  if (!args.empty()) {
+    for (const auto& [name, summary] : kCommands) {
+      if (args[0] == name) {
+        out << "NAME\n        nodetool " << name << " - " << summary << "\n\nSYNOPSIS\n        nodetool "
+            << "[(-h <host> | --host <host>)] [(-p <port> | --port <port>)] " << name << " [<args>]\n";
+        return 0;
+      }
+    }
+    err << "nodetool: Unknown command: " << args[0] << "\n";
+    return 1;
+  }
+  out << "usage: nodetool [(-h <host> | --host <host>)] [(-p <port> | --port <port>)] <command> [<args>]\n\n"
+      << "The most commonly used nodetool commands are:\n";
+  for (const auto& [name, summary] : kCommands) {
+    std::string padded = name;
+    padded.resize(std::max<size_t>(padded.size() + 1, 28), ' ');
+    out << "    " << padded << summary << "\n";
+  }
+  out << "\nSee 'nodetool help <command>' for more information on a specific command.\n\n";
+  return 0;
+}
+
+}  // namespace
+
 int run_nodetool(const NodetoolOptions& o, std::ostream& out, std::ostream& err) {
+  if (o.command == "help") return help(o.args, out, err);
   Client c(o.host, o.port);
   // Output is buffered so that a failure part-way prints only the error.
   std::ostringstream buffer;
@@ -225,8 +280,9 @@ int run_nodetool(const NodetoolOptions& o, std::ostream& out, std::ostream& err)
     if (o.command == "info") rc = info(c, o, buffer);
     if (o.command == "describecluster") rc = describecluster(c, o, buffer);
     // nodetool_tables.cc and nodetool_ops.cc (flush, compact, snapshots, tablestats, ...)
-    const OpsContext ops{[&c](const std::string& method, const std::string& path) { return c.request(method, path); },
-                         o.host == "localhost" ? "127.0.0.1" : o.host};
+    const OpsContext ops{
+        [&c](const std::string& method, const std::string& path) { return c.request(method, path); },
+        o.host == "localhost" ? "127.0.0.1" : o.host};
     if (rc < 0) rc = run_table_command(o.command, o.args, ops, buffer);
     if (rc < 0) rc = run_ops_command(o.command, o.args, ops, buffer);
     // nodetool_logging.cc
@@ -239,10 +295,7 @@ int run_nodetool(const NodetoolOptions& o, std::ostream& out, std::ostream& err)
       return rc;
     }
     err << "nodetool: Found unexpected parameters: [" << o.command
-        << "]\nSee 'nodetool help' or 'nodetool help <command>'. Supported: version, status, info, "
-           "describecluster, ring, tablestats, tablehistograms, proxyhistograms, compactionstats, flush, compact, "
-           "drain, snapshot, listsnapshots, clearsnapshot, setcompactionthroughput, getcompactionthroughput, "
-           "getlogginglevels, setlogginglevel\n";
+        << "]\nSee 'nodetool help' or 'nodetool help <command>'.\n";
     return 2;
   } catch (const std::exception& e) {
     err << "nodetool: " << e.what() << "\n";

@@ -224,3 +224,19 @@ def test_drain_closes_cql(node_factory):
         assert c2.connect().execute("SELECT v FROM d.t WHERE k = 1").one().v == 1
     finally:
         c2.shutdown()
+
+
+def test_help_lists_every_command_and_describes_one():
+    # Needs no node: help is answered by the tool itself.
+    proc = subprocess.run([kh.krill_bin(), "nodetool", "help"], capture_output=True, text=True, timeout=30)
+    assert proc.returncode == 0, proc.stderr
+    listed = set(re.findall(r"^    (\w+) ", proc.stdout, re.M))
+    for command in ("status", "info", "ring", "tablestats", "tablehistograms", "proxyhistograms",
+                    "compactionstats", "flush", "compact", "drain", "snapshot", "listsnapshots",
+                    "clearsnapshot", "getlogginglevels", "setlogginglevel", "setcompactionthroughput",
+                    "describecluster", "version"):
+        assert command in listed, command
+    one = subprocess.run([kh.krill_bin(), "nodetool", "help", "flush"], capture_output=True, text=True, timeout=30)
+    assert one.returncode == 0 and "nodetool flush" in one.stdout
+    bad = subprocess.run([kh.krill_bin(), "nodetool", "help", "nosuch"], capture_output=True, text=True, timeout=30)
+    assert bad.returncode == 1 and "Unknown command: nosuch" in bad.stderr
