@@ -27,19 +27,6 @@ std::string quote_string(BytesView s) {
   return out;
 }
 
-// A UDT field name as a CQL identifier: bare when lower-case, otherwise double-quoted.
-std::string field_identifier(const std::string& name) {
-  bool plain = !name.empty() && name[0] >= 'a' && name[0] <= 'z';
-  for (char c : name) plain = plain && ((c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') || c == '_');
-  if (plain) return name;
-  std::string out = "\"";
-  for (char c : name) {
-    out.push_back(c);
-    if (c == '"') out.push_back('"');
-  }
-  return out + "\"";
-}
-
 template <typename F>
 std::string render_ieee(F v) {
   if (std::isnan(v)) return "NaN";
@@ -119,7 +106,7 @@ void render_components(const DataType& t, BytesView v, std::string& out) {
   out.push_back(udt ? '{' : '(');
   for (size_t i = 0; i < t.params().size(); ++i) {
     if (i) out += ", ";
-    if (udt) out += field_identifier(t.field_names()[i]) + ": ";
+    if (udt) out += quote_identifier(t.field_names()[i]) + ": ";
     if (i < parts.size() && parts[i]) {
       render(t.params()[i], *parts[i], out);
     } else {
@@ -423,6 +410,18 @@ Bytes from_hex(std::string_view hex) {
     out.push_back(static_cast<char>(hi << 4 | lo));
   }
   return out;
+}
+
+std::string quote_identifier(const std::string& name) {
+  bool plain = !name.empty() && name[0] >= 'a' && name[0] <= 'z';
+  for (char c : name) plain = plain && ((c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') || c == '_');
+  if (plain) return name;
+  std::string out = "\"";
+  for (char c : name) {
+    out.push_back(c);
+    if (c == '"') out.push_back('"');
+  }
+  return out + "\"";
 }
 
 }  // namespace krill::common

@@ -406,5 +406,14 @@ TEST(RoundTripTest, ScalarsParseBack) {
   EXPECT_TRUE(std::isnan(decode_double(parse_literal(T("double"), lit("double", encode_double(NAN))))));
 }
 
+TEST(QuoteIdentifier, BareOnlyForLowerCaseIdentifiers) {
+  EXPECT_EQ(quote_identifier("user_id2"), "user_id2");
+  EXPECT_EQ(quote_identifier("UserId"), "\"UserId\"");
+  EXPECT_EQ(quote_identifier("2col"), "\"2col\"");
+  EXPECT_EQ(quote_identifier("has space"), "\"has space\"");
+  EXPECT_EQ(quote_identifier("say \"hi\""), "\"say \"\"hi\"\"\"");
+  EXPECT_EQ(quote_identifier(""), "\"\"");
+}
+
 }  // namespace
 }  // namespace krill::common

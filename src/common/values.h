@@ -45,6 +45,11 @@ int compare_values(const DataType& t, BytesView a, BytesView b);
 // Throws CqlError(kInvalid) when `v` is not a valid value of `t` (see validate_value).
 std::string to_cql_literal(const DataType& t, BytesView v);
 
+// A column or field name as a CQL identifier: bare when it is a lower-case identifier
+// ([a-z][a-z0-9_]*), otherwise "double-quoted" with inner quotes doubled. Keywords are not
+// checked: a name like "select" stays bare.
+std::string quote_identifier(const std::string& name);
+
 // Converts the contents of a CQL string literal to a value of `t`. Accepted for text,
 // ascii, and the types whose literals are strings: timestamp (ISO-8601 forms and integer
 // millis), date ('2024-01-01' or days), time ('12:34:56.789'), inet, uuid, timeuuid,

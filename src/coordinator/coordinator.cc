@@ -35,34 +35,6 @@ Consistency consistency_from_code(uint16_t code) {
   return static_cast<Consistency>(code);
 }
 
-const char* consistency_name(Consistency c) {
-  switch (c) {
-    case Consistency::kAny:
-      return "ANY";
-    case Consistency::kOne:
-      return "ONE";
-    case Consistency::kTwo:
-      return "TWO";
-    case Consistency::kThree:
-      return "THREE";
-    case Consistency::kQuorum:
-      return "QUORUM";
-    case Consistency::kAll:
-      return "ALL";
-    case Consistency::kLocalQuorum:
-      return "LOCAL_QUORUM";
-    case Consistency::kEachQuorum:
-      return "EACH_QUORUM";
-    case Consistency::kSerial:
-      return "SERIAL";
-    case Consistency::kLocalSerial:
-      return "LOCAL_SERIAL";
-    case Consistency::kLocalOne:
-      return "LOCAL_ONE";
-  }
-  return "UNKNOWN";
-}
-
 void Coordinator::check_available(Consistency cl, bool is_write) const {
   // One live replica per token. TWO and THREE need more replicas than exist.
   int required = cl == Consistency::kTwo ? 2 : cl == Consistency::kThree ? 3 : 1;

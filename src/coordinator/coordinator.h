@@ -11,29 +11,18 @@
 #include <vector>
 
 #include "admin/metrics.h"
+#include "common/consistency.h"
 #include "common/error.h"
 #include "storage/engine.h"
 
 namespace krill::coordinator {
 
-// Consistency levels with their protocol codes.
-enum class Consistency : uint16_t {
-  kAny = 0x0000,
-  kOne = 0x0001,
-  kTwo = 0x0002,
-  kThree = 0x0003,
-  kQuorum = 0x0004,
-  kAll = 0x0005,
-  kLocalQuorum = 0x0006,
-  kEachQuorum = 0x0007,
-  kSerial = 0x0008,
-  kLocalSerial = 0x0009,
-  kLocalOne = 0x000A,
-};
+// Consistency levels with their protocol codes (common/consistency.h).
+using common::Consistency;
 
 // Throws CqlError(kProtocolError) for an unknown code.
 Consistency consistency_from_code(uint16_t code);
-const char* consistency_name(Consistency c);
+using common::consistency_name;
 
 struct CoordinatorOptions {
   // Every write forces a WAL fsync before it is acknowledged, whatever commitlog_sync

@@ -11,16 +11,12 @@
 
 namespace krill::node {
 
-namespace {
-
 const char* env_value(char** envp, const char* name) {
   size_t n = std::strlen(name);
   for (char** e = envp; e != nullptr && *e != nullptr; ++e)
     if (std::strncmp(*e, name, n) == 0 && (*e)[n] == '=') return *e + n + 1;
   return nullptr;
 }
-
-}  // namespace
 
 SystemdNotifier::SystemdNotifier(char** envp) {
   const char* socket_path = env_value(envp, "NOTIFY_SOCKET");

@@ -24,6 +24,10 @@ class logger;
 
 namespace krill::node {
 
+// The value of `name` in a NUL-terminated "NAME=value" array such as main's envp; null
+// when it is absent or `envp` is null.
+const char* env_value(char** envp, const char* name);
+
 class SystemdNotifier {
  public:
   // Reads NOTIFY_SOCKET, WATCHDOG_USEC and WATCHDOG_PID from `envp`.

@@ -4,7 +4,6 @@
 
 #include <csignal>
 #include <cstdio>
-#include <cstring>
 
 #include "logging/crash.h"
 #include "logging/logging.h"
@@ -13,17 +12,6 @@
 #include "node/sd_notify.h"
 
 namespace krill::node {
-
-namespace {
-
-const char* env_value(char** envp, const char* name) {
-  size_t n = std::strlen(name);
-  for (char** e = envp; e != nullptr && *e != nullptr; ++e)
-    if (std::strncmp(*e, name, n) == 0 && (*e)[n] == '=') return *e + n + 1;
-  return nullptr;
-}
-
-}  // namespace
 
 int serve(const Config& config, const std::string& config_file, char** envp) {
   logging::LoggingOptions lo = config.logging;

@@ -3,31 +3,18 @@ getlogginglevels` / `setlogginglevel` in Cassandra's format), the ring of recent
 boot line, and the last words on a fatal signal or an uncaught exception.
 """
 
-import json
 import os
 import re
 import shutil
 import signal
 import subprocess
-import urllib.error
-import urllib.request
 
 import pytest
 
 import krill_harness as kh
+from krill_http import http
 
 LEVELS = {"trace", "debug", "info", "warn", "error", "critical", "off"}
-
-
-def http(node, path, method="GET"):
-    """(status, body): JSON decoded when the answer is JSON."""
-    req = urllib.request.Request(f"http://127.0.0.1:{node.http_port}{path}", method=method)
-    try:
-        with urllib.request.urlopen(req, timeout=10) as r:
-            status, ctype, body = r.status, r.headers.get("Content-Type", ""), r.read().decode()
-    except urllib.error.HTTPError as e:
-        status, ctype, body = e.code, e.headers.get("Content-Type", ""), e.read().decode()
-    return status, (json.loads(body) if ctype.startswith("application/json") else body)
 
 
 def nodetool(node, *args):

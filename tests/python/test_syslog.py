@@ -6,7 +6,6 @@ RFC 5424's grammar) and as rsyslog parsed it (facility, severity, hostname, app-
 msgid, structured data), which shows that a real receiver understood the fields.
 """
 
-import json
 import os
 import re
 import shutil
@@ -14,13 +13,12 @@ import signal
 import socket
 import subprocess
 import time
-import urllib.error
-import urllib.request
 from datetime import datetime, timezone
 
 import pytest
 
 import krill_harness as kh
+from krill_http import http
 
 RSYSLOGD = shutil.which("rsyslogd") or "/usr/sbin/rsyslogd"
 APP = "krilltest"
@@ -113,17 +111,6 @@ def rsyslog(tmp_path_factory):
 def syslog_config(port, transport):
     return (f"syslog:\n  address: 127.0.0.1:{port}\n  transport: {transport}\n"
             f"  facility: local3\n  app_name: {APP}\n")
-
-
-def http(node, path, method="GET"):
-    """(status, body): JSON decoded when the answer is JSON."""
-    req = urllib.request.Request(f"http://127.0.0.1:{node.http_port}{path}", method=method)
-    try:
-        with urllib.request.urlopen(req, timeout=10) as r:
-            status, ctype, body = r.status, r.headers.get("Content-Type", ""), r.read().decode()
-    except urllib.error.HTTPError as e:
-        status, ctype, body = e.code, e.headers.get("Content-Type", ""), e.read().decode()
-    return status, (json.loads(body) if ctype.startswith("application/json") else body)
 
 
 def parse(line):

@@ -1,12 +1,10 @@
 // Client-side request encoders and response decoders (see protocol.h).
 #include "tools/client/protocol.h"
 
-#include <algorithm>
-#include <array>
-#include <cctype>
 #include <cstdio>
 
 #include "common/error.h"
+#include "tools/client/results.h"
 
 namespace krill::tools::client {
 
@@ -25,23 +23,6 @@ using transport::BodyReader;
 void put_string(Bytes& out, std::string_view s) {
   common::put_be16(out, static_cast<uint16_t>(s.size()));
   out.append(s);
-}
-
-void put_long_string(Bytes& out, std::string_view s) {
-  common::put_be32(out, static_cast<uint32_t>(s.size()));
-  out.append(s);
-}
-
-void put_values(Bytes& out, std::span<const ValueRef> values) {
-  common::put_be16(out, static_cast<uint16_t>(values.size()));
-  for (const ValueRef& v : values) {
-    if (v.null) {
-      common::put_be32(out, 0xFFFFFFFFu);
-    } else {
-      common::put_be32(out, static_cast<uint32_t>(v.bytes.size()));
-      out.append(v.bytes);
-    }
-  }
 }
 
 // Skips a type [option] (spec 4.2.5.2), recursing into collection, UDT and tuple types.
@@ -161,29 +142,21 @@ const char* error_name(int32_t code) {
 
 }  // namespace
 
-bool parse_consistency(std::string_view name, Consistency& out) {
-  static constexpr std::array<std::pair<std::string_view, Consistency>, 11> kNames{{
-      {"ANY", Consistency::kAny},
-      {"ONE", Consistency::kOne},
-      {"TWO", Consistency::kTwo},
-      {"THREE", Consistency::kThree},
-      {"QUORUM", Consistency::kQuorum},
-      {"ALL", Consistency::kAll},
-      {"LOCAL_QUORUM", Consistency::kLocalQuorum},
-      {"EACH_QUORUM", Consistency::kEachQuorum},
-      {"SERIAL", Consistency::kSerial},
-      {"LOCAL_SERIAL", Consistency::kLocalSerial},
-      {"LOCAL_ONE", Consistency::kLocalOne},
-  }};
-  std::string upper(name);
-  std::transform(upper.begin(), upper.end(), upper.begin(), [](unsigned char c) { return std::toupper(c); });
-  for (const auto& [n, cl] : kNames) {
-    if (n == upper) {
-      out = cl;
-      return true;
+void append_long_string(Bytes& out, std::string_view s) {
+  common::put_be32(out, static_cast<uint32_t>(s.size()));
+  out.append(s);
+}
+
+void append_values(Bytes& out, std::span<const ValueRef> values) {
+  common::put_be16(out, static_cast<uint16_t>(values.size()));
+  for (const ValueRef& v : values) {
+    if (v.null) {
+      common::put_be32(out, 0xFFFFFFFFu);
+    } else {
+      common::put_be32(out, static_cast<uint32_t>(v.bytes.size()));
+      out.append(v.bytes);
     }
   }
-  return false;
 }
 
 size_t begin_frame(Bytes& out, Opcode op, int16_t stream) {
@@ -212,25 +185,22 @@ void append_startup_body(Bytes& out) {
 
 void append_options_body(Bytes& /*out*/) {}
 
-void append_prepare_body(Bytes& out, std::string_view query) { put_long_string(out, query); }
+void append_prepare_body(Bytes& out, std::string_view query) { append_long_string(out, query); }
 
 void append_query_body(Bytes& out, std::string_view query, Consistency cl, std::span<const ValueRef> values) {
-  put_long_string(out, query);
-  common::put_be16(out, static_cast<uint16_t>(cl));
-  out.push_back(static_cast<char>(values.empty() ? 0x00 : 0x01));
-  if (!values.empty()) put_values(out, values);
+  QueryParams params;
+  params.consistency = cl;
+  params.values = values;
+  append_query(out, query, params);
 }
 
 void append_execute_body(Bytes& out, std::string_view prepared_id, Consistency cl,
                          std::span<const ValueRef> values, bool skip_metadata) {
-  common::put_be16(out, static_cast<uint16_t>(prepared_id.size()));
-  out.append(prepared_id);
-  common::put_be16(out, static_cast<uint16_t>(cl));
-  uint8_t flags = 0;
-  if (!values.empty()) flags |= 0x01;
-  if (skip_metadata) flags |= 0x02;
-  out.push_back(static_cast<char>(flags));
-  if (!values.empty()) put_values(out, values);
+  QueryParams params;
+  params.consistency = cl;
+  params.values = values;
+  params.skip_metadata = skip_metadata;
+  append_execute(out, prepared_id, params);
 }
 
 ErrorInfo decode_error(BytesView body) {

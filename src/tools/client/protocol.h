@@ -15,6 +15,7 @@
 #include <vector>
 
 #include "common/bytes.h"
+#include "common/consistency.h"
 #include "transport/frame.h"
 
 namespace krill::tools::client {
@@ -25,23 +26,10 @@ using transport::Opcode;
 constexpr uint8_t kRequestVersion = 0x04;
 constexpr uint8_t kResponseVersion = 0x84;
 
-// Consistency levels (spec 3, [consistency]).
-enum class Consistency : uint16_t {
-  kAny = 0x0000,
-  kOne = 0x0001,
-  kTwo = 0x0002,
-  kThree = 0x0003,
-  kQuorum = 0x0004,
-  kAll = 0x0005,
-  kLocalQuorum = 0x0006,
-  kEachQuorum = 0x0007,
-  kSerial = 0x0008,
-  kLocalSerial = 0x0009,
-  kLocalOne = 0x000A,
-};
-
-// "LOCAL_ONE", "one", ... -> level; false for unknown names.
-bool parse_consistency(std::string_view name, Consistency& out);
+// Consistency levels (spec 3, [consistency]) and their names, shared with the server.
+using common::Consistency;
+using common::consistency_name;   // "ONE", "LOCAL_QUORUM", ...
+using common::parse_consistency;  // "LOCAL_ONE", "one", ... -> level; false for unknown names
 
 // A bound value: bytes, or null when `null` is set. A view: the bytes must outlive the call.
 struct ValueRef {
@@ -54,6 +42,11 @@ struct ValueRef {
 // appended between them but the body.
 size_t begin_frame(common::Bytes& out, Opcode op, int16_t stream);
 void end_frame(common::Bytes& out, size_t frame_start);
+
+// Building blocks for body encoders: a [long string], and positional [value]s preceded by
+// their [short] count (a null value is length -1).
+void append_long_string(common::Bytes& out, std::string_view s);
+void append_values(common::Bytes& out, std::span<const ValueRef> values);
 
 // Body encoders: append the body only.
 // STARTUP with {"CQL_VERSION": "3.0.0"} and no compression.

@@ -86,23 +86,6 @@ std::vector<ColumnInfo> read_columns(BodyReader& r, int32_t flags, int32_t count
   return out;
 }
 
-void put_long_string(Bytes& out, std::string_view s) {
-  common::put_be32(out, static_cast<uint32_t>(s.size()));
-  out.append(s);
-}
-
-void put_values(Bytes& out, std::span<const ValueRef> values) {
-  common::put_be16(out, static_cast<uint16_t>(values.size()));
-  for (const ValueRef& v : values) {
-    if (v.null) {
-      common::put_be32(out, 0xFFFFFFFFu);
-    } else {
-      common::put_be32(out, static_cast<uint32_t>(v.bytes.size()));
-      out.append(v.bytes);
-    }
-  }
-}
-
 void put_query_params(Bytes& out, const QueryParams& p) {
   common::put_be16(out, static_cast<uint16_t>(p.consistency));
   uint8_t flags = 0;
@@ -112,7 +95,7 @@ void put_query_params(Bytes& out, const QueryParams& p) {
   if (p.paging_state) flags |= 0x08;
   if (p.serial_consistency) flags |= 0x10;
   out.push_back(static_cast<char>(flags));
-  if (!p.values.empty()) put_values(out, p.values);
+  if (!p.values.empty()) append_values(out, p.values);
   if (p.page_size > 0) common::put_be32(out, static_cast<uint32_t>(p.page_size));
   if (p.paging_state) {
     common::put_be32(out, static_cast<uint32_t>(p.paging_state->size()));
@@ -173,7 +156,7 @@ std::string decode_set_keyspace(BytesView body) {
 }
 
 void append_query(Bytes& out, std::string_view query, const QueryParams& params) {
-  put_long_string(out, query);
+  append_long_string(out, query);
   put_query_params(out, params);
 }
 
@@ -191,7 +174,7 @@ void append_batch(Bytes& out, BatchType type, std::span<const BatchStatement> st
     out.push_back(static_cast<char>(1));  // kind: prepared
     common::put_be16(out, static_cast<uint16_t>(s.prepared_id.size()));
     out.append(s.prepared_id);
-    put_values(out, s.values);
+    append_values(out, s.values);
   }
   common::put_be16(out, static_cast<uint16_t>(consistency));
   out.push_back(static_cast<char>(serial_consistency ? 0x10 : 0x00));
@@ -281,34 +264,6 @@ const char* error_summary(int32_t code) {
     default:
       return "Unknown error";
   }
-}
-
-const char* consistency_name(Consistency c) {
-  switch (c) {
-    case Consistency::kAny:
-      return "ANY";
-    case Consistency::kOne:
-      return "ONE";
-    case Consistency::kTwo:
-      return "TWO";
-    case Consistency::kThree:
-      return "THREE";
-    case Consistency::kQuorum:
-      return "QUORUM";
-    case Consistency::kAll:
-      return "ALL";
-    case Consistency::kLocalQuorum:
-      return "LOCAL_QUORUM";
-    case Consistency::kEachQuorum:
-      return "EACH_QUORUM";
-    case Consistency::kSerial:
-      return "SERIAL";
-    case Consistency::kLocalSerial:
-      return "LOCAL_SERIAL";
-    case Consistency::kLocalOne:
-      return "LOCAL_ONE";
-  }
-  return "ONE";
 }
 
 }  // namespace krill::tools::client

@@ -77,7 +77,4 @@ void append_batch(common::Bytes& out, BatchType type, std::span<const BatchState
 const char* error_class_name(int32_t code);
 const char* error_summary(int32_t code);
 
-// "ONE", "LOCAL_QUORUM", ... for a level.
-const char* consistency_name(Consistency c);
-
 }  // namespace krill::tools::client

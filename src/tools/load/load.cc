@@ -13,6 +13,7 @@
 #include "common/uuid.h"
 #include "cql/insert_rows.h"
 #include "storage/ingest.h"
+#include "tools/load/entry_codec.h"
 #include "tools/load/load_internal.h"
 #include "tools/load/sorter.h"
 #include "tools/load/target.h"
@@ -25,24 +26,6 @@ using common::Status;
 using Clock = std::chrono::steady_clock;
 
 namespace {
-
-void put_varint(std::string& out, uint64_t v) {
-  while (v >= 0x80) {
-    out.push_back(static_cast<char>((v & 0x7f) | 0x80));
-    v >>= 7;
-  }
-  out.push_back(static_cast<char>(v));
-}
-
-size_t get_varint(const char* p, const char* end, uint64_t& v) {
-  v = 0;
-  for (int shift = 0, i = 0; p + i < end && shift < 64; shift += 7, ++i) {
-    auto b = static_cast<uint8_t>(p[i]);
-    v |= static_cast<uint64_t>(b & 0x7f) << shift;
-    if (!(b & 0x80)) return static_cast<size_t>(i + 1);
-  }
-  return 0;
-}
 
 // Writes the sorted, de-duplicated entries of key-space parts into SST files, one thread
 // per part. Returns the number of files written.
@@ -119,12 +102,8 @@ int run_sst_load(const LoadOptions& o, Target& target, const cql::InsertEncoder&
     cql::WriteAttrs attrs{o.timestamp, 0, o.now};
     auto encode = [&](std::vector<std::optional<Bytes>>& values, std::string& out) {
       storage::PartitionWrite w = encoder.encode(values, attrs, uuids);
-      storage::encode_partition_write(w, [&out](Bytes&& key, Bytes&& value) {
-        put_varint(out, key.size());
-        out += key;
-        put_varint(out, value.size());
-        out += value;
-      });
+      storage::encode_partition_write(w,
+                                      [&out](Bytes&& key, Bytes&& value) { append_entry(out, key, value); });
     };
     auto parse = [&](size_t i, std::string_view text) { return encoder.parse_field(i, text); };
     progress.phase = "reading";

@@ -9,6 +9,8 @@
 #include <cstring>
 #include <queue>
 
+#include "tools/load/entry_codec.h"
+
 namespace krill::tools::load {
 
 using common::Bytes;
@@ -18,25 +20,6 @@ using common::Status;
 namespace {
 
 constexpr size_t kReadBuffer = 512 * 1024;
-
-void put_varint(std::string& out, uint64_t v) {
-  while (v >= 0x80) {
-    out.push_back(static_cast<char>((v & 0x7f) | 0x80));
-    v >>= 7;
-  }
-  out.push_back(static_cast<char>(v));
-}
-
-// Decodes a varint at p (< end); returns bytes used, 0 when incomplete.
-size_t get_varint(const char* p, const char* end, uint64_t& v) {
-  v = 0;
-  for (int shift = 0, i = 0; p + i < end && shift < 64; shift += 7, ++i) {
-    auto b = static_cast<uint8_t>(p[i]);
-    v |= static_cast<uint64_t>(b & 0x7f) << shift;
-    if (!(b & 0x80)) return static_cast<size_t>(i + 1);
-  }
-  return 0;
-}
 
 uint64_t key_prefix(BytesView key) {
   uint64_t p = 0;
@@ -125,10 +108,7 @@ Status ExternalSorter::add(BytesView key, BytesView value) {
   }
   if (buffer_.capacity() == 0) buffer_.reserve(std::min<uint64_t>(data_limit, 64ull << 20));
   Entry e{key_prefix(key), static_cast<uint32_t>(buffer_.size()), static_cast<uint32_t>(index_.size())};
-  put_varint(buffer_, key.size());
-  buffer_.append(key);
-  put_varint(buffer_, value.size());
-  buffer_.append(value);
+  append_entry(buffer_, key, value);
   index_.push_back(e);
   ++added_;
   return Status::ok();

@@ -11,6 +11,7 @@
 
 #include "common/error.h"
 #include "common/values.h"
+#include "tools/shell/format.h"
 
 namespace krill::tools::shell {
 
@@ -71,17 +72,8 @@ Bytes convert_scalar(const DataType& t, std::string_view raw) {
       case TypeKind::kInet:
       case TypeKind::kDuration:
         return common::from_string_literal(t, s);
-      case TypeKind::kInt:
-      case TypeKind::kBigint:
-      case TypeKind::kSmallint:
-      case TypeKind::kTinyint:
-      case TypeKind::kVarint:
-      case TypeKind::kDecimal:
-      case TypeKind::kFloat:
-      case TypeKind::kDouble:
-      case TypeKind::kCounter:
-        return common::from_number_literal(t, s);
       default:
+        if (is_numeric_kind(k)) return common::from_number_literal(t, s);
         bad(t, raw, "not a scalar type");
     }
   } catch (const common::CqlError& e) {

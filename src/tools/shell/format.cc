@@ -222,16 +222,21 @@ std::string format_cqlsh_timestamp(int64_t millis) {
   return buf;
 }
 
-std::string quote_identifier(const std::string& name) {
-  bool plain = !name.empty() && name[0] >= 'a' && name[0] <= 'z';
-  for (char c : name) plain = plain && ((c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') || c == '_');
-  if (plain) return name;
-  std::string out = "\"";
-  for (char c : name) {
-    out.push_back(c);
-    if (c == '"') out.push_back('"');
+bool is_numeric_kind(TypeKind k) {
+  switch (k) {
+    case TypeKind::kInt:
+    case TypeKind::kBigint:
+    case TypeKind::kSmallint:
+    case TypeKind::kTinyint:
+    case TypeKind::kVarint:
+    case TypeKind::kDecimal:
+    case TypeKind::kFloat:
+    case TypeKind::kDouble:
+    case TypeKind::kCounter:
+      return true;
+    default:
+      return false;
   }
-  return out + "\"";
 }
 
 size_t display_width(std::string_view text) {

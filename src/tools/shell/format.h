@@ -15,6 +15,7 @@
 
 #include "common/bytes.h"
 #include "common/types.h"
+#include "common/values.h"
 
 namespace krill::tools::shell {
 
@@ -32,7 +33,11 @@ std::string format_cqlsh_timestamp(int64_t millis);
 
 // A column or field name as cqlsh shows it in CQL: bare when a lower-case identifier,
 // otherwise "double-quoted".
-std::string quote_identifier(const std::string& name);
+using common::quote_identifier;  // common/values.h
+
+// True for the numeric types: tinyint, smallint, int, bigint, varint, float, double,
+// decimal and counter (shown right-aligned, read from number text).
+bool is_numeric_kind(common::TypeKind k);
 
 // Display width of UTF-8 text in terminal columns (one per code point).
 size_t display_width(std::string_view text);

@@ -41,6 +41,7 @@ void put_cell(std::ostream& out, const Cell& c, bool color) {
 }
 
 CellKind kind_of(TypeKind k) {
+  if (is_numeric_kind(k) || k == TypeKind::kBoolean) return CellKind::kNumber;
   switch (k) {
     case TypeKind::kText:
     case TypeKind::kAscii:
@@ -54,17 +55,6 @@ CellKind kind_of(TypeKind k) {
     case TypeKind::kTuple:
     case TypeKind::kUdt:
       return CellKind::kCollection;
-    case TypeKind::kInt:
-    case TypeKind::kBigint:
-    case TypeKind::kSmallint:
-    case TypeKind::kTinyint:
-    case TypeKind::kVarint:
-    case TypeKind::kDecimal:
-    case TypeKind::kFloat:
-    case TypeKind::kDouble:
-    case TypeKind::kCounter:
-    case TypeKind::kBoolean:
-      return CellKind::kNumber;
     default:
       return CellKind::kOther;
   }
