@@ -41,6 +41,8 @@ class Coordinator {
   // Applies the writes atomically at `cl`. Throws CqlError: kUnavailable when too few
   // replicas are alive for `cl`, kServerError on a storage failure.
   void mutate(const std::vector<storage::PartitionWrite>& writes, Consistency cl);
+  // Throws what mutate() throws for `cl` before touching storage (kUnavailable).
+  void check_write_available(Consistency cl) const { check_available(cl, true); }
 
   storage::PartitionData read_partition(const storage::TableLayout& layout, common::BytesView partition_key,
                                         int64_t token, const storage::ReadOptions& options, Consistency cl);

@@ -27,7 +27,7 @@ std::shared_ptr<const TableDef> table_of(const schema::Schema& s, const storage:
 }  // namespace
 
 void apply_writes(ExecContext& ctx, std::vector<storage::PartitionWrite>& writes, coordinator::Consistency cl,
-                  int held_stripe) {
+                  int held_stripe, WriteGroup* group) {
   struct Viewed {
     size_t write;
     std::shared_ptr<const TableDef> base;
@@ -46,7 +46,11 @@ void apply_writes(ExecContext& ctx, std::vector<storage::PartitionWrite>& writes
   }
   for (auto& e : entries) writes.push_back(std::move(e));
   if (viewed.empty()) {
-    ctx.svc.coordinator.mutate(writes, cl);
+    if (group != nullptr) {
+      group->stage(ctx.svc.coordinator, writes, cl);
+    } else {
+      ctx.svc.coordinator.mutate(writes, cl);
+    }
     return;
   }
   // Lock the stripes of the partitions with views, in stripe order (no deadlock).

@@ -18,6 +18,8 @@
 
 namespace krill::cql {
 
+struct SelectionShape;
+
 // The services a statement may use; owned by QueryProcessor.
 struct Services {
   schema::SchemaManager& schema;
@@ -42,6 +44,8 @@ struct Prepared {
   std::vector<uint16_t> pk_indexes;
   std::vector<ColumnSpec> result_columns;
   common::Uuid schema_version;  // the schema the metadata above was computed against
+  // A SELECT's selection, built once (selection.h); null for other statements.
+  std::shared_ptr<const SelectionShape> selection;
 };
 
 // One execution of a statement.
@@ -55,8 +59,12 @@ struct ExecContext {
   const QueryOptions& options;
   ClientState& state;
   std::string prepared_keyspace;  // keyspace to use for unqualified names, "" = session keyspace
-  int64_t timestamp = 0;          // default write timestamp, microseconds
-  int32_t now = 0;                // seconds since epoch
+  // The prepared SELECT's selection; used when built for the table the execution reads.
+  std::shared_ptr<const SelectionShape> selection;
+  // Where a plain modification stages its writes instead of applying them (WriteGroup).
+  WriteGroup* group = nullptr;
+  int64_t timestamp = 0;  // default write timestamp, microseconds
+  int32_t now = 0;        // seconds since epoch
   coordinator::Consistency consistency = coordinator::Consistency::kOne;
 };
 

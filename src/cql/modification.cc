@@ -501,7 +501,7 @@ ResultMessage execute_modification(const ModificationStatement& stmt, ExecContex
   }
   std::vector<PartitionWrite> writes;
   build_modification(stmt, ctx, writes);
-  apply_writes(ctx, writes, ctx.consistency);
+  apply_writes(ctx, writes, ctx.consistency, -1, ctx.group);
   return VoidResult{};
 }
 

@@ -1,6 +1,7 @@
 // Prepare-time metadata: what each bind marker binds to, and the partition key indexes
 // drivers use for token-aware routing.
 #include "cql/execution.h"
+#include "cql/selection.h"
 #include "cql/where.h"
 
 namespace krill::cql {
@@ -199,7 +200,8 @@ class Describer {
     bind(s.per_partition_limit, spec("[per_partition_limit]", DataType::native(TypeKind::kInt)));
     bind(s.limit, spec("[limit]", DataType::native(TypeKind::kInt)));
     routing();
-    p_.result_columns = select_result_columns(s, *t);
+    p_.selection = make_selection_shape(s, t);
+    p_.result_columns = p_.selection->specs;
   }
 
   Prepared& p_;

@@ -28,7 +28,7 @@ class PreparedStatements {
 
   std::shared_ptr<const Prepared> find(BytesView id) {
     std::lock_guard lock(mu_);
-    auto it = map_.find(Bytes(id));
+    auto it = map_.find(id);
     return it == map_.end() ? nullptr : it->second.first;
   }
 
@@ -59,7 +59,14 @@ class PreparedStatements {
   std::mutex mu_;
   size_t capacity_;
   std::list<Bytes> order_;  // GUARDED_BY(mu_), most recent first
-  std::unordered_map<Bytes, std::pair<std::shared_ptr<const Prepared>, std::list<Bytes>::iterator>> map_;
+  // Transparent: find() looks ids up without copying them.
+  struct Hash {
+    using is_transparent = void;
+    size_t operator()(BytesView v) const { return std::hash<BytesView>{}(v); }
+  };
+  std::unordered_map<Bytes, std::pair<std::shared_ptr<const Prepared>, std::list<Bytes>::iterator>, Hash,
+                     std::equal_to<>>
+      map_;
 };
 
 CqlError unprepared(BytesView id) {
@@ -181,12 +188,14 @@ struct QueryProcessor::Impl {
 
   // A prepared statement whose metadata no longer matches the schema (after ALTER TABLE,
   // say) is dropped and reported unprepared, so the driver prepares it again and learns the
-  // new columns, as Cassandra does. REQUIRES: p was found under `id`.
-  void check_still_valid(const Bytes& id, const Prepared& p) {
+  // new columns, as Cassandra does. Otherwise the statement prepared against the current
+  // schema replaces it, so later executions skip this check. Returns the statement to run.
+  // REQUIRES: p was found under `id`.
+  std::shared_ptr<const Prepared> check_still_valid(BytesView id, std::shared_ptr<const Prepared> p) {
     auto schema = svc.schema.current();
-    if (schema->version == p.schema_version) return;
-    ClientState state{p.keyspace};
-    auto fresh = do_prepare(p.query, state);  // throws if the table is gone
+    if (schema->version == p->schema_version) return p;
+    ClientState state{p->keyspace};
+    auto fresh = do_prepare(p->query, state);  // throws if the table is gone
     auto same = [](const std::vector<ColumnSpec>& a, const std::vector<ColumnSpec>& b) {
       if (a.size() != b.size()) return false;
       for (size_t i = 0; i < a.size(); ++i) {
@@ -194,8 +203,11 @@ struct QueryProcessor::Impl {
       }
       return true;
     };
-    if (same(fresh->result_columns, p.result_columns) && same(fresh->bind_specs, p.bind_specs)) return;
-    prepared.erase(id);
+    if (same(fresh->result_columns, p->result_columns) && same(fresh->bind_specs, p->bind_specs)) {
+      prepared.insert(Bytes(id), fresh);
+      return fresh;
+    }
+    prepared.erase(Bytes(id));
     throw unprepared(id);
   }
 };
@@ -225,16 +237,19 @@ PreparedResult QueryProcessor::prepare(std::string_view cql, ClientState& state)
   return r;
 }
 
-ResultMessage QueryProcessor::execute(BytesView id, const QueryOptions& options, ClientState& state) {
+ResultMessage QueryProcessor::execute(BytesView id, const QueryOptions& options, ClientState& state,
+                                      WriteGroup* group) {
   auto p = impl_->prepared.find(id);
   if (!p) throw unprepared(id);
-  impl_->check_still_valid(Bytes(id), *p);
+  p = impl_->check_still_valid(id, std::move(p));
   if (options.values.size() != static_cast<size_t>(p->parsed.bind_count)) {
     throw_invalid("There were " + std::to_string(p->parsed.bind_count) + " markers(?) in CQL but " +
                   std::to_string(options.values.size()) + " bound variables");
   }
   ExecContext ctx = impl_->context(options, state, options.consistency);
   ctx.prepared_keyspace = p->keyspace;
+  ctx.selection = p->selection;
+  ctx.group = group;
   return impl_->run(p->parsed, ctx);
 }
 
@@ -267,7 +282,7 @@ ResultMessage QueryProcessor::batch(const std::vector<BatchChildRequest>& childr
     if (child.is_prepared) {
       p = impl_->prepared.find(child.id);
       if (!p) throw unprepared(child.id);
-      impl_->check_still_valid(child.id, *p);
+      p = impl_->check_still_valid(child.id, std::move(p));
       ps = &p->parsed;
       prepared_ks = p->keyspace;
     } else {

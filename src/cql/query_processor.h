@@ -64,6 +64,40 @@ struct BatchRequestOptions {
   std::optional<int64_t> timestamp;
 };
 
+// Plain writes of several requests applied as one storage write (one RocksDB WriteBatch, one
+// WAL append). An EXECUTE run with a group whose statement is a plain INSERT, UPDATE or
+// DELETE (no IF condition, no materialized view on the table) only stages its writes and
+// returns its result, which stands once flush() has applied them; anything else runs as
+// usual. flush() applies all staged writes at once. If that fails, nothing was applied: on a
+// storage failure (WRITE_FAILURE, a full disk) every staged request fails with it; on any
+// other error each request's writes are applied alone, so each gets its own outcome.
+// Not thread-safe: one group per pool task, flushed before its responses are sent.
+class WriteGroup {
+ public:
+  WriteGroup() = default;
+  WriteGroup(const WriteGroup&) = delete;
+  WriteGroup& operator=(const WriteGroup&) = delete;
+
+  size_t size() const { return entries_.size(); }
+  bool empty() const { return entries_.empty(); }
+  // For the statement executors: stages one request's writes (moved from `writes`).
+  void stage(coordinator::Coordinator& coordinator, std::vector<storage::PartitionWrite>& writes,
+             coordinator::Consistency cl);
+  // Applies what is staged and empties the group. One outcome per staged request, in
+  // staging order: nullopt when applied, else the error that request fails with.
+  std::vector<std::optional<common::CqlError>> flush();
+
+ private:
+  struct Entry {
+    size_t begin = 0;
+    size_t end = 0;
+    coordinator::Consistency cl = coordinator::Consistency::kOne;
+  };
+  coordinator::Coordinator* coordinator_ = nullptr;
+  std::vector<storage::PartitionWrite> writes_;
+  std::vector<Entry> entries_;
+};
+
 // Told about schema changes so that transport can push SCHEMA_CHANGE events.
 class EventSink {
  public:
@@ -86,8 +120,10 @@ class QueryProcessor {
 
   ResultMessage query(std::string_view cql, const QueryOptions& options, ClientState& state);
   PreparedResult prepare(std::string_view cql, ClientState& state);
-  // Unknown id: CqlError(kUnprepared) carrying the id.
-  ResultMessage execute(common::BytesView id, const QueryOptions& options, ClientState& state);
+  // Unknown id: CqlError(kUnprepared) carrying the id. With `group`, a plain modification
+  // only stages its writes there (see WriteGroup).
+  ResultMessage execute(common::BytesView id, const QueryOptions& options, ClientState& state,
+                        WriteGroup* group = nullptr);
   ResultMessage batch(const std::vector<BatchChildRequest>& children, const BatchRequestOptions& options,
                       ClientState& state);
 

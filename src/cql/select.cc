@@ -233,7 +233,13 @@ ResultMessage execute_select(const SelectStatement& s, ExecContext& ctx) {
   std::string ks = resolve_keyspace(s.table.keyspace, ctx);
   plan.table = find_table(*ctx.schema, ks, s.table.name);
   const TableDef& t = *plan.table;
-  Selection sel(s, t, &ctx);
+  std::optional<Selection> built;
+  if (ctx.selection && ctx.selection->plain && ctx.selection->table == plan.table) {
+    built.emplace(*ctx.selection);  // prepared: no selector tree to build
+  } else {
+    built.emplace(s, t, &ctx);
+  }
+  Selection& sel = *built;
   // A relation served by a secondary index lifts the ALLOW FILTERING requirement for itself.
   std::optional<IndexQuery> index = t.is_virtual ? std::nullopt : choose_index(s.where, t, ctx);
   plan.where = analyze_where(s.where, t, ctx, WhereUse::kSelect, s.allow_filtering || index.has_value());

@@ -374,10 +374,50 @@ Selection::Selection(const SelectStatement& stmt, const schema::TableDef& table,
   }
 }
 
+Selection::Selection(const SelectionShape& shape)
+    : plain_(true), plain_columns_(shape.columns), specs_(shape.specs) {
+  plain_values_.resize(plain_columns_.size());
+  plain_set_.assign(plain_columns_.size(), 0);
+}
+
 Selection::~Selection() = default;
+
+std::shared_ptr<const SelectionShape> make_selection_shape(const SelectStatement& stmt,
+                                                           std::shared_ptr<const schema::TableDef> table) {
+  auto shape = std::make_shared<SelectionShape>();
+  shape->specs = Selection(stmt, *table, nullptr).columns();  // validates, as at execution
+  shape->plain = !stmt.json;
+  if (stmt.selectors.empty()) {
+    for (const auto& c : table->columns) {
+      if (stmt.distinct && c.kind != ColumnKind::kPartitionKey && c.kind != ColumnKind::kStatic) continue;
+      shape->columns.push_back(&c);
+    }
+  } else {
+    for (const Selector& s : stmt.selectors) {
+      const ColumnDef* c = s.kind == Selector::Kind::kColumn ? table->find_column(s.name) : nullptr;
+      if (c == nullptr) {
+        shape->plain = false;
+        break;
+      }
+      shape->columns.push_back(c);
+    }
+  }
+  if (!shape->plain) shape->columns.clear();
+  shape->table = std::move(table);
+  return shape;
+}
 
 std::vector<size_t> Selection::add_hidden_columns(const std::vector<const ColumnDef*>& columns) {
   std::vector<size_t> out;
+  if (plain_) {
+    for (const ColumnDef* c : columns) {
+      out.push_back(plain_columns_.size());
+      plain_columns_.push_back(c);
+    }
+    plain_values_.resize(plain_columns_.size());
+    plain_set_.assign(plain_columns_.size(), 0);
+    return out;
+  }
   for (const ColumnDef* c : columns) {
     out.push_back(visible_count() + (nodes_.size() - (json_ ? json_specs_.size() : specs_.size())));
     nodes_.push_back(std::make_unique<RowValueNode>(RowValueNode::Kind::kColumn, c, c->type, c->name));
@@ -386,14 +426,31 @@ std::vector<size_t> Selection::add_hidden_columns(const std::vector<const Column
 }
 
 void Selection::reset() {
+  if (plain_) std::fill(plain_set_.begin(), plain_set_.end(), 0);
   for (auto& n : nodes_) n->reset();
 }
 
 void Selection::add_input(const RowView& row) {
+  if (plain_) {
+    // Like a column selector: the first row added since the last reset gives the value.
+    for (size_t i = 0; i < plain_columns_.size(); ++i) {
+      if (plain_set_[i]) continue;
+      plain_set_[i] = 1;
+      plain_values_[i] = row.value(*plain_columns_[i]);
+    }
+    return;
+  }
   for (auto& n : nodes_) n->add_input(row);
 }
 
 Row Selection::output() {
+  if (plain_) {
+    Row values(plain_columns_.size());
+    for (size_t i = 0; i < plain_columns_.size(); ++i) {
+      if (plain_set_[i]) values[i] = std::move(plain_values_[i]);
+    }
+    return values;
+  }
   Row values;
   values.reserve(nodes_.size());
   for (auto& n : nodes_) values.push_back(n->output());

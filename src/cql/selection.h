@@ -7,8 +7,11 @@
 // every row of a group and outputs once per group (plain columns then keep the group's
 // first row). SELECT JSON turns each output row into one "[json]" text column.
 //
-// A Selection is built per execution (and at PREPARE for its metadata, which is the same)
-// and is not thread-safe.
+// A Selection is built per execution and is not thread-safe. What does not change between
+// executions is a SelectionShape, built once per prepared SELECT (cached with the prepared
+// statement for the table definition it was built from): the result metadata and, when
+// every selector is a plain column, the columns, so such a Selection costs no tree.
+// output() is called at most once per reset() (it may move the values out).
 #pragma once
 
 #include <memory>
@@ -23,11 +26,24 @@ namespace krill::cql {
 
 class SelectorNode;
 
+struct SelectionShape {
+  std::shared_ptr<const schema::TableDef> table;  // what it was built for; keeps `columns` valid
+  std::vector<ColumnSpec> specs;                  // the result metadata
+  bool plain = false;                             // only plain columns: no function, term, JSON
+  std::vector<const schema::ColumnDef*> columns;  // the selected columns, when plain
+};
+
+// Throws like the Selection constructor.
+std::shared_ptr<const SelectionShape> make_selection_shape(const SelectStatement& stmt,
+                                                           std::shared_ptr<const schema::TableDef> table);
+
 class Selection {
  public:
   // Throws CqlError(kInvalid) for unknown columns, functions or misuses (Cassandra's
   // messages). `ctx` is needed to evaluate terms and functions; null at prepare time.
   Selection(const SelectStatement& stmt, const schema::TableDef& table, const ExecContext* ctx);
+  // A selection of plain columns from its shape. REQUIRES: shape.plain; `shape` outlives it.
+  explicit Selection(const SelectionShape& shape);
   ~Selection();
   Selection(const Selection&) = delete;
   Selection& operator=(const Selection&) = delete;
@@ -49,8 +65,13 @@ class Selection {
   Row output();
 
  private:
-  const ExecContext* ctx_;
+  const ExecContext* ctx_ = nullptr;
   FunctionContext fctx_;
+  // Plain mode (from a shape): the columns, their values in the current row, set flags.
+  bool plain_ = false;
+  std::vector<const schema::ColumnDef*> plain_columns_;
+  Row plain_values_;
+  std::vector<char> plain_set_;
   std::vector<std::unique_ptr<SelectorNode>> nodes_;
   std::vector<ColumnSpec> specs_;       // as returned to the client
   std::vector<ColumnSpec> json_specs_;  // SELECT JSON: the selected names and types

@@ -116,6 +116,8 @@ std::string apply_yaml_file(Config& c, const std::string& path) {
     if (y["max_requests_per_connection"])
       c.max_requests_per_connection = y["max_requests_per_connection"].as<uint64_t>();
     if (y["max_requests_per_node"]) c.max_requests_per_node = y["max_requests_per_node"].as<uint64_t>();
+    if (y["native_transport_requests_per_task"])
+      c.requests_per_task = y["native_transport_requests_per_task"].as<uint64_t>();
     if (y["num_tokens"]) c.num_tokens = y["num_tokens"].as<int>();
     if (y["smp"]) c.smp = y["smp"].as<int>();
     if (y["memory"] && !parse_size(y["memory"].as<std::string>(), c.memory_bytes))
@@ -181,6 +183,7 @@ std::vector<std::string> describe(const Config& c) {
       "native_transport_max_threads: " + std::to_string(c.request_threads),
       "max_requests_per_connection: " + std::to_string(c.max_requests_per_connection),
       "max_requests_per_node: " + std::to_string(c.max_requests_per_node),
+      "native_transport_requests_per_task: " + std::to_string(c.requests_per_task),
       "commitlog_sync: " + c.commitlog_sync + " (period " + std::to_string(c.commitlog_sync_period_ms) +
           "ms, group window " + std::to_string(c.commitlog_sync_group_window_ms) + "ms)",
       std::string("auto_snapshot: ") + (c.auto_snapshot ? "true" : "false"),

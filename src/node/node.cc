@@ -207,6 +207,12 @@ std::string Node::start() {
   so.max_connections = config_.max_connections;
   so.max_requests_per_connection = config_.max_requests_per_connection;
   so.max_requests_per_node = config_.max_requests_per_node;
+  // Requests of one read run in order on one pool thread. With a commit log that makes each
+  // write wait for an fsync (batch, group), each request gets its own task so that their
+  // waits overlap.
+  so.requests_per_task = config_.requests_per_task > 0          ? config_.requests_per_task
+                         : config_.commitlog_sync == "periodic" ? 16
+                                                                : 1;
   so.max_request_bytes_in_flight = request_memory_budget();
   so.metrics = &s.metrics;
   s.server = std::make_unique<transport::CqlServer>(so, reactors, *s.request_pool, *s.processor,

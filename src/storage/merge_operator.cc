@@ -5,9 +5,31 @@
 namespace krill::storage {
 namespace {
 
+// Whether apply_deletion(row, Deletion{}) could drop anything from `row`: only its own row
+// deletion or a collection tombstone can shadow its cells or marker.
+bool shadows_anything(const RowFragment& row) {
+  if (row.deletion.active()) return true;
+  for (const Cell& c : row.cells) {
+    if (c.flags & Cell::kComplexDeletion) return true;
+  }
+  return false;
+}
+
 class RowMergeOperator : public rocksdb::MergeOperator {
  public:
   bool FullMergeV2(const MergeOperationInput& in, MergeOperationOutput* out) const override {
+    if (in.existing_value == nullptr && in.operand_list.size() == 1) {
+      // The common read of a row written once and not yet compacted. Merged with nothing,
+      // a fragment is itself; when it holds no deletion there is nothing to purge either, so
+      // the operand is the result as it is (no re-encoding, no copy).
+      const rocksdb::Slice& op = in.operand_list.front();
+      auto frag = decode_row(common::BytesView(op.data(), op.size()));
+      if (!frag) return false;
+      if (!shadows_anything(*frag)) {
+        out->existing_operand = op;
+        return true;
+      }
+    }
     RowFragment row;
     if (in.existing_value != nullptr) {
       auto existing = decode_row(common::BytesView(in.existing_value->data(), in.existing_value->size()));

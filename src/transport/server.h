@@ -1,6 +1,7 @@
 // The CQL native-protocol server: accepts connections on the reactors, decodes frames,
-// runs requests on the request pool and writes responses (possibly out of order, by
-// stream id). Pushes SCHEMA_CHANGE events to connections that REGISTERed for them.
+// runs requests on the request pool (the requests of one read together, in tasks of
+// requests_per_task) and writes responses (possibly out of order, by stream id). Pushes
+// SCHEMA_CHANGE events to connections that REGISTERed for them.
 //
 // Threading: each connection lives on one reactor (an io_context run by one thread); all
 // of its state is touched only there. Requests that touch storage run on the request
@@ -39,6 +40,14 @@ struct ServerOptions {
   // admitted when none is in flight, so one frame up to max_frame_bytes still runs.
   // 0 = unlimited.
   size_t max_request_bytes_in_flight = 64u << 20;
+  // The requests decoded from one read of a connection go to the request pool as tasks of
+  // at most this many, each run in order on one pool thread and answered in one write
+  // (native_transport_requests_per_task). 1 = every request its own task.
+  size_t requests_per_task = 16;
+  // Initial size of a connection's read buffer (held while the connection is open); it grows
+  // to hold a larger frame once that frame is charged to the request memory, and shrinks back
+  // afterwards.
+  size_t read_buffer_bytes = 16u << 10;
   // Where requests, errors, latencies and connections are counted; null = not counted.
   // Owned by the node and outlives the server.
   admin::Metrics* metrics = nullptr;
