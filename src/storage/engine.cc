@@ -23,6 +23,7 @@
 #include "storage/engine_stats.h"
 #include "storage/ingest.h"
 #include "storage/merge_operator.h"
+#include "storage/partition_prefix.h"
 #include "storage/partition_reader.h"
 #include "storage/rocksdb_logger.h"
 
@@ -84,7 +85,8 @@ class RocksEngine final : public Engine {
     db_options_.max_background_jobs = options_.background_jobs;
     // Always a limiter (unthrottled = a rate no disk reaches) so that the throughput can be
     // changed while running (set_compaction_throughput).
-    db_options_.rate_limiter.reset(rocksdb::NewGenericRateLimiter(limiter_rate(options_.compaction_throughput_bytes)));
+    db_options_.rate_limiter.reset(
+        rocksdb::NewGenericRateLimiter(limiter_rate(options_.compaction_throughput_bytes)));
     throughput_ = options_.compaction_throughput_bytes;
     // Running flushes and compactions are listed from RocksDB's thread list (engine_stats.cc).
     db_options_.enable_thread_tracking = true;
@@ -190,7 +192,8 @@ class RocksEngine final : public Engine {
     return Status::ok();
   }
 
-  Result<bool> set_table_compaction(const std::string& table_id, const CompactionSettings& settings) override {
+  Result<bool> set_table_compaction(const std::string& table_id,
+                                    const CompactionSettings& settings) override {
     std::unique_lock lock(mu_);
     auto it = compaction_.find(table_id);
     if (it == compaction_.end() || !(it->second == settings)) {
@@ -306,6 +309,7 @@ class RocksEngine final : public Engine {
     if (!f.handle) return Status::error("unknown table " + layout.id);
     f.gc->observe(layout);
     rocksdb::ReadOptions ro;
+    ro.prefix_same_as_start = true;  // one partition: files whose filter rules it out are skipped
     std::unique_ptr<rocksdb::Iterator> it(db_->NewIterator(ro, f.handle.get()));
     PartitionReader reader(it.get(), layout);
     PartitionData out;
@@ -322,6 +326,7 @@ class RocksEngine final : public Engine {
     if (!f.handle) return Status::error("unknown table " + layout.id);
     f.gc->observe(layout);
     rocksdb::ReadOptions ro;
+    ro.total_order_seek = true;  // across partitions: the prefix filters do not apply
     std::unique_ptr<rocksdb::Iterator> it(db_->NewIterator(ro, f.handle.get()));
     PartitionReader reader(it.get(), layout);
     ScanResult result;
@@ -591,10 +596,17 @@ class RocksEngine final : public Engine {
     // One memtable is at most a quarter of the memtable budget: flushes stay small, and
     // so does the free space RocksDB waits for before it recovers from a full disk.
     cf.write_buffer_size = std::max<uint64_t>(1ull << 20, options_.write_buffer_bytes / 4);
-    if (gc) cf.compaction_filter_factory = make_gc_filter_factory(std::move(gc), &wall_clock_seconds);
+    const bool table = gc != nullptr;
+    if (table) cf.compaction_filter_factory = make_gc_filter_factory(std::move(gc), &wall_clock_seconds);
     rocksdb::BlockBasedTableOptions t;
     t.block_cache = cache_;
     t.filter_policy.reset(rocksdb::NewBloomFilterPolicy(10));
+    if (table) {
+      // Partition bloom filters (partition_prefix.h); tables are only read by iterators,
+      // so whole-key entries would be dead weight.
+      cf.prefix_extractor = make_partition_prefix_extractor();
+      t.whole_key_filtering = false;
+    }
     t.cache_index_and_filter_blocks = true;
     cf.table_factory.reset(rocksdb::NewBlockBasedTableFactory(t));
     cf.compression = rocksdb::kLZ4Compression;
@@ -644,12 +656,12 @@ class RocksEngine final : public Engine {
   std::atomic<bool> writes_stopped_{false};
   std::mutex resume_mu_;
   std::shared_mutex mu_;
-  std::unordered_map<std::string, Family> families_;  // GUARDED_BY(mu_)
+  std::unordered_map<std::string, Family> families_;      // GUARDED_BY(mu_)
   std::map<std::string, CompactionSettings> compaction_;  // GUARDED_BY(mu_); mirrors compaction_file()
-  std::unique_ptr<WalSyncer> syncer_;                 // set by open()
+  std::unique_ptr<WalSyncer> syncer_;                     // set by open()
   std::shared_ptr<ActivityListener> activity_ = std::make_shared<ActivityListener>();
   std::atomic<uint64_t> throughput_{0};  // compaction throughput, bytes/s (0 = unthrottled)
-  std::mutex snapshot_mu_;                            // serializes snapshot creation/removal
+  std::mutex snapshot_mu_;               // serializes snapshot creation/removal
   std::mutex meta_mu_;
   MetaUndo meta_undo_;            // GUARDED_BY(meta_mu_): the latest meta change set, undone
   bool meta_set_closed_ = true;   // GUARDED_BY(meta_mu_)

@@ -10,6 +10,7 @@
 #include <filesystem>
 
 #include "storage/merge_operator.h"
+#include "storage/partition_prefix.h"
 
 namespace krill::storage {
 
@@ -63,6 +64,8 @@ rocksdb::Options sst_options() {
   o.merge_operator = make_row_merge_operator();
   rocksdb::BlockBasedTableOptions t;
   t.filter_policy.reset(rocksdb::NewBloomFilterPolicy(10));
+  o.prefix_extractor = make_partition_prefix_extractor();
+  t.whole_key_filtering = false;
   o.table_factory.reset(rocksdb::NewBlockBasedTableFactory(t));
   o.compression = rocksdb::kLZ4Compression;
   return o;

@@ -8,6 +8,7 @@
 #include "common/error.h"
 #include "common/uuid.h"
 #include "common/values.h"
+#include "storage/partition_prefix.h"
 
 namespace krill::storage {
 namespace {
@@ -128,6 +129,25 @@ TEST(KeysTest, DurationIsNotAClusteringType) {
   Bytes out;
   EXPECT_THROW(append_clustering_component(out, DataType::native(TypeKind::kDuration), "\x02\x04\x06", false),
                common::CqlError);
+}
+
+}  // namespace
+}  // namespace krill::storage
+
+namespace krill::storage {
+namespace {
+
+TEST(PartitionPrefixTest, LengthCoversTokenEscapedKeyAndTerminator) {
+  Bytes p = encode_partition_prefix(42, Bytes("a\0b", 3));
+  EXPECT_EQ(partition_prefix_length(p), p.size());
+  Bytes row = p + "\x03" + "clustering";
+  EXPECT_EQ(partition_prefix_length(row), p.size());
+  // Not a whole prefix: too short, or the terminator is missing.
+  EXPECT_EQ(partition_prefix_length(Bytes("short")), 0u);
+  EXPECT_EQ(partition_prefix_length(p.substr(0, p.size() - 1)), 0u);
+  // Two partitions whose keys share a beginning have different prefixes.
+  Bytes q = encode_partition_prefix(42, Bytes("a\0bc", 4));
+  EXPECT_NE(Bytes(q.substr(0, partition_prefix_length(q))), Bytes(p.substr(0, partition_prefix_length(p))));
 }
 
 }  // namespace
