@@ -65,8 +65,8 @@ struct NodeView {
   // (blocking) Bulk load (api_load.h): a keyspace's schema record (JSON), "" if unknown;
   // and the ingestion of the SST files in a staging directory into a table.
   std::function<std::string(const std::string& keyspace)> keyspace_schema;
-  std::function<IngestResult(const std::string& keyspace, const std::string& table, const std::string& table_id,
-                             const std::string& dir)>
+  std::function<IngestResult(const std::string& keyspace, const std::string& table,
+                             const std::string& table_id, const std::string& dir)>
       ingest;
   // Named loggers, their levels and the ring of recent lines (routes in api_logging.cc:
   // /system/logger, /krill/log). May be null. Owned by the node, outlives the API.

@@ -6,8 +6,8 @@
 #include "common/murmur3.h"
 #include "common/values.h"
 #include "cql/collections.h"
-#include "cql/insert_rows.h"
 #include "cql/derived_writes.h"
+#include "cql/insert_rows.h"
 #include "cql/json.h"
 #include "cql/lwt.h"
 #include "cql/where.h"
@@ -276,8 +276,8 @@ void build_insert(const InsertStatement& s, ExecContext& ctx, std::vector<Partit
     }
     if (v.kind == TermValue::Kind::kUnset) continue;
     auto& cells = (c->kind == ColumnKind::kStatic ? static_row : row).fragment.cells;
-    insert_cells(*c, v.is_value() ? std::optional<Bytes>(std::move(v.bytes)) : std::nullopt, attrs, ctx.svc.uuids,
-                 cells);
+    insert_cells(*c, v.is_value() ? std::optional<Bytes>(std::move(v.bytes)) : std::nullopt, attrs,
+                 ctx.svc.uuids, cells);
   }
   std::vector<Bytes> pk_components;
   std::string missing;
@@ -302,8 +302,8 @@ void build_insert(const InsertStatement& s, ExecContext& ctx, std::vector<Partit
   if (!(only_static && !ck.empty())) {
     for (auto& v : ck_vals) clustering.push_back(std::move(*v));
   }
-  append_insert_rows(std::move(static_row), std::move(row), std::move(clustering), only_static && !ck.empty(), attrs,
-                     w);
+  append_insert_rows(std::move(static_row), std::move(row), std::move(clustering), only_static && !ck.empty(),
+                     attrs, w);
 }
 
 void build_update(const UpdateStatement& s, ExecContext& ctx, std::vector<PartitionWrite>& writes) {

@@ -72,7 +72,8 @@ int main(int argc, char** argv) {
       ->default_str("127.0.0.1");
   nodetool_cmd->add_option("-p,--port", nodetool.port, "Node HTTP port (--http-port)")->default_val(8000);
   nodetool_cmd->add_flag("-T,--tokens", nodetool.tokens, "info: print every token");
-  nodetool_cmd->add_option("command", nodetool.command, "status, info, tablestats, snapshot, ... (help lists them)")
+  nodetool_cmd
+      ->add_option("command", nodetool.command, "status, info, tablestats, snapshot, ... (help lists them)")
       ->required();
   // Everything after the command (its own options such as -t, -cf, --all, and its
   // arguments) is left in order for the command to parse: see NodetoolOptions::args.

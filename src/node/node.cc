@@ -184,7 +184,7 @@ std::string Node::start() {
   if (!err.empty()) return "identity: " + err;
 
   coordinator::CoordinatorOptions co;
-  co.sync_writes = false;  // the engine applies commitlog_sync
+  co.sync_writes = false;   // the engine applies commitlog_sync
   co.metrics = &s.metrics;  // per-table and storage-proxy latencies
   s.coordinator = std::make_unique<coordinator::Coordinator>(*s.engine, co);
   s.processor = std::make_unique<cql::QueryProcessor>(*s.schema, *s.coordinator, s.info, s.uuids, &s.events,
@@ -284,7 +284,8 @@ std::string Node::start_http(int smp) {
   v.live_data_bytes = [&s] { return s.engine->live_data_bytes(); };
   v.logs = &logs_;
   v.keyspace_schema = [&s](const std::string& ks) { return keyspace_record(*s.schema->current(), ks); };
-  v.ingest = [&s](const std::string& ks, const std::string& table, const std::string& id, const std::string& dir) {
+  v.ingest = [&s](const std::string& ks, const std::string& table, const std::string& id,
+                  const std::string& dir) {
     return ingest_staged(*s.engine, *s.schema->current(), ks, table, id, dir);
   };
   AdminOpsDeps ops;  // nodetool's operations and the dashboard (admin_ops.h)
@@ -352,9 +353,9 @@ void Node::announce_ready() {
 }
 
 size_t Node::request_memory_budget() const {
-  return config_.request_memory_bytes != 0
-             ? config_.request_memory_bytes
-             : static_cast<size_t>(static_cast<double>(config_.memory_bytes) * config_.request_memory_fraction);
+  return config_.request_memory_bytes != 0 ? config_.request_memory_bytes
+                                           : static_cast<size_t>(static_cast<double>(config_.memory_bytes) *
+                                                                 config_.request_memory_fraction);
 }
 
 void Node::stop() {

@@ -218,10 +218,10 @@ class Engine {
     uint64_t memtable_entries = 0;
     uint64_t pending_compaction_bytes = 0;
     bool compaction_pending = false;
-    uint64_t flushes = 0;              // memtables flushed since the engine opened
-    uint64_t raw_bytes = 0;            // uncompressed key + value bytes in SST files
-    uint64_t data_bytes = 0;           // their data blocks on disk (compression ratio)
-    uint64_t filter_bytes = 0;         // bloom filters
+    uint64_t flushes = 0;       // memtables flushed since the engine opened
+    uint64_t raw_bytes = 0;     // uncompressed key + value bytes in SST files
+    uint64_t data_bytes = 0;    // their data blocks on disk (compression ratio)
+    uint64_t filter_bytes = 0;  // bloom filters
     uint64_t index_bytes = 0;
   };
   virtual common::Result<TableStats> table_stats(const std::string& table_id) = 0;
