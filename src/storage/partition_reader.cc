@@ -21,16 +21,16 @@ bool keep_live(RowFragment& row, int32_t now) {
   return row.marker.has_value() || !row.cells.empty();
 }
 
-}  // namespace
-
-bool PartitionReader::live_row(const Deletion& partition_deletion, int32_t now, RowFragment& row) {
-  auto decoded = decode_row(value_of(it_));
+// Decodes a stored row value; false if it is not live (or not decodable: `status` set).
+bool decode_live(const TableLayout& layout, BytesView value, const Deletion& partition_deletion, int32_t now,
+                 RowFragment& row, Status& status) {
+  auto decoded = decode_row(value);
   if (!decoded) {
-    status_ = Status::error("corrupt row value in table " + layout_.id);
+    status = Status::error("corrupt row value in table " + layout.id);
     return false;
   }
   row = std::move(*decoded);
-  const auto& dropped = layout_.dropped_column_ids;
+  const auto& dropped = layout.dropped_column_ids;
   if (!dropped.empty()) {
     std::erase_if(row.cells, [&](const Cell& c) {
       return std::binary_search(dropped.begin(), dropped.end(), c.column_id);
@@ -38,6 +38,39 @@ bool PartitionReader::live_row(const Deletion& partition_deletion, int32_t now, 
   }
   apply_deletion(row, partition_deletion);
   return keep_live(row, now);
+}
+
+}  // namespace
+
+bool PartitionReader::live_row(const Deletion& partition_deletion, int32_t now, RowFragment& row) {
+  return decode_live(layout_, value_of(it_), partition_deletion, now, row, status_);
+}
+
+bool point_readable(const TableLayout& layout, const ReadOptions& options) {
+  return layout.clustering.types.empty() && options.slices.empty() && !options.after_clustering;
+}
+
+std::array<Bytes, 2> point_keys(const Bytes& prefix) {
+  std::array<Bytes, 2> keys{prefix, prefix};
+  keys[0].push_back(static_cast<char>(KeyKind::kPartitionHeader));
+  keys[1].push_back(static_cast<char>(KeyKind::kRow));
+  return keys;
+}
+
+Status assemble_point_read(const TableLayout& layout, const BytesView* header, const BytesView* row,
+                           const ReadOptions& options, PartitionData& out) {
+  Deletion partition_deletion;
+  if (header != nullptr) {
+    auto decoded = decode_row(*header);
+    if (!decoded) return Status::error("corrupt partition header in table " + layout.id);
+    partition_deletion = decoded->deletion;
+  }
+  if (row == nullptr || options.row_limit <= 0) return Status::ok();
+  Status status;
+  RowFragment fragment;
+  if (decode_live(layout, *row, partition_deletion, options.now, fragment, status))
+    out.rows.push_back(RowData{{}, std::move(fragment)});
+  return status;
 }
 
 Deletion PartitionReader::covering(BytesView row_key) const {

@@ -4,6 +4,7 @@
 
 #include <rocksdb/iterator.h>
 
+#include <array>
 #include <vector>
 
 #include "storage/engine.h"
@@ -42,5 +43,20 @@ class PartitionReader {
   };
   std::vector<Range> ranges_;  // range tombstones of the partition being read
 };
+
+// Point reads of a table without clustering columns. Such a partition holds at most two
+// records, both found by exact key: its header (a partition deletion) and its one row
+// (no static row, no range tombstones: those need clustering columns).
+//
+// True when `options` can be answered that way for `layout`: no clustering columns and
+// no slice or paging position (a read with those goes through PartitionReader).
+bool point_readable(const TableLayout& layout, const ReadOptions& options);
+// The two keys to fetch, in storage order: header, row.
+std::array<common::Bytes, 2> point_keys(const common::Bytes& prefix);
+// Fills `out` from the fetched values (nullptr = absent) exactly as PartitionReader::read
+// would: the partition deletion shadows the row; dropped columns and expired cells go.
+common::Status assemble_point_read(const TableLayout& layout, const common::BytesView* header,
+                                   const common::BytesView* row, const ReadOptions& options,
+                                   PartitionData& out);
 
 }  // namespace krill::storage
