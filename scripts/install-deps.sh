@@ -9,7 +9,7 @@ DEBIAN_PACKAGES=(
   build-essential cmake ninja-build pkg-config
   libboost1.81-all-dev libboost-json1.81-dev
   librocksdb-dev libspdlog-dev libfmt-dev libcli11-dev libyaml-cpp-dev
-  liblz4-dev libsnappy-dev libzstd-dev libbz2-dev zlib1g-dev libssl-dev
+  liblz4-dev libsnappy-dev libzstd-dev libbz2-dev zlib1g-dev libssl-dev libjemalloc-dev
   libgtest-dev libgmock-dev libbenchmark-dev
   python3-cassandra python3-pytest
   redis-server redis-tools

@@ -17,13 +17,24 @@
 
 extern char** environ;
 
-// Keeps the allocator inside the memory budget: large buffers (frames, values) are mapped
-// and unmapped rather than kept in per-thread heaps, and few arenas exist to fragment.
+#ifdef KRILL_JEMALLOC
+// jemalloc's settings, read once when it initializes (before main). Freed pages go back to
+// the system within a second instead of ten, so RSS follows the memory actually in use
+// (the node runs inside a memory budget, often in a small VM); one arena per CPU.
+extern "C" {
+// NOLINTNEXTLINE(cppcoreguidelines-avoid-non-const-global-variables): jemalloc's interface
+const char* malloc_conf = "dirty_decay_ms:1000,muzzy_decay_ms:0,narenas:2";
+}
+static void tune_allocator() {}
+#else
+// glibc's malloc inside the memory budget: large buffers (frames, values) are mapped and
+// unmapped rather than kept in per-thread heaps, and few arenas exist to fragment.
 static void tune_allocator() {
   mallopt(M_ARENA_MAX, 2);
   mallopt(M_MMAP_THRESHOLD, 256 * 1024);
   mallopt(M_TRIM_THRESHOLD, 1 << 20);
 }
+#endif
 
 int main(int argc, char** argv) {
   tune_allocator();
