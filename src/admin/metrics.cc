@@ -87,6 +87,13 @@ std::string render_prometheus(const Metrics& m, const ProcessSample& p) {
     sample(out, "scylla_transport_cql_requests_count", std::string("kind=\"") + kOpcodeNames[i] + "\"",
            m.requests_by_opcode[i].value());
   }
+  family(out, "krill_transport_requests_inline_total", "counter",
+         "EXECUTEs answered on the reactor that read them (native_transport_inline_execution).");
+  sample(out, "krill_transport_requests_inline_total", "", m.requests_inline.value());
+  family(
+      out, "krill_transport_requests_deferred_total", "counter",
+      "EXECUTEs tried on a reactor that would have waited (disk, stall, lock) and ran on the request pool.");
+  sample(out, "krill_transport_requests_deferred_total", "", m.requests_deferred.value());
   family(out, "scylla_transport_current_connections", "gauge", "CQL connections currently open.");
   sample(out, "scylla_transport_current_connections", "",
          static_cast<uint64_t>(std::max<int64_t>(0, m.current_connections.value())));

@@ -129,6 +129,8 @@ struct Metrics {
   Counter connections_total;                           // CQL connections accepted
   std::array<Counter, kErrorTypes.size() + 1> errors;  // by kErrorTypes index; last: unknown code
   Histogram request_latency;                           // QUERY/EXECUTE/BATCH/PREPARE, end to end
+  Counter requests_inline;                             // EXECUTEs answered on the reactor that read them
+  Counter requests_deferred;  // EXECUTEs tried there that would have waited, run on the pool
 
   // Statements.
   Counter reads, inserts, updates, deletes, batches;

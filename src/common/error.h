@@ -90,16 +90,31 @@ class [[nodiscard]] Status {
     s.no_space_ = true;
     return s;
   }
+  // The operation was asked not to wait (a cache-only read, a write that may not stall)
+  // and would have had to: nothing was changed; it can be run again where waiting is fine.
+  static Status would_block(std::string msg) {
+    Status s = error(std::move(msg));
+    s.would_block_ = true;
+    return s;
+  }
   bool is_ok() const { return ok_; }
   bool is_no_space() const { return no_space_; }
+  bool is_would_block() const { return would_block_; }
   explicit operator bool() const { return ok_; }
   const std::string& message() const { return msg_; }
 
  private:
   bool ok_ = true;
   bool no_space_ = false;
+  bool would_block_ = false;
   std::string msg_;
 };
+
+// Thrown above storage when an operation started on a reactor thread (reads from memtables
+// and the block cache only, writes that may not stall) would have to wait on the disk.
+// Nothing was changed; the request is run again on the request pool. Deliberately not a
+// std::exception, so handlers that turn exceptions into client errors let it through.
+struct WouldBlock {};
 
 // A value or an error Status. REQUIRES for value(): is_ok().
 template <typename T>

@@ -57,6 +57,22 @@ void Coordinator::mutate(const std::vector<storage::PartitionWrite>& writes, Con
   const auto start = std::chrono::steady_clock::now();
   auto s = local_.write(writes, options_.sync_writes);
   if (options_.metrics != nullptr) record_write(writes, micros_since(start));
+  if (!s.is_ok()) throw_write_error(s, writes, cl);
+}
+
+void Coordinator::mutate_now(const std::vector<storage::PartitionWrite>& writes, Consistency cl) {
+  check_available(cl, true);
+  if (writes.empty()) return;
+  if (options_.sync_writes) throw common::WouldBlock{};
+  const auto start = std::chrono::steady_clock::now();
+  auto s = local_.write_no_wait(writes);
+  if (s.is_would_block()) throw common::WouldBlock{};
+  if (options_.metrics != nullptr) record_write(writes, micros_since(start));
+  if (!s.is_ok()) throw_write_error(s, writes, cl);
+}
+
+void Coordinator::throw_write_error(const common::Status& s,
+                                    const std::vector<storage::PartitionWrite>& writes, Consistency cl) {
   if (s.is_no_space()) {
     // Cassandra reports storage failures of a replica as WRITE_FAILURE.
     common::ErrorDetail d;
@@ -66,7 +82,7 @@ void Coordinator::mutate(const std::vector<storage::PartitionWrite>& writes, Con
     d.write_type = writes.size() > 1 ? "BATCH" : "SIMPLE";
     throw CqlError(ErrorCode::kWriteFailure, "Write failed: " + s.message(), d);
   }
-  if (!s.is_ok()) throw CqlError(ErrorCode::kServerError, "write failed: " + s.message());
+  throw CqlError(ErrorCode::kServerError, "write failed: " + s.message());
 }
 
 storage::PartitionData Coordinator::read_partition(const storage::TableLayout& layout,
@@ -75,6 +91,7 @@ storage::PartitionData Coordinator::read_partition(const storage::TableLayout& l
   check_available(cl, false);
   const auto start = std::chrono::steady_clock::now();
   auto r = local_.read_partition(layout, partition_key, token, options);
+  if (!r.is_ok() && r.status().is_would_block()) throw common::WouldBlock{};
   if (auto* m = options_.metrics) {
     const uint64_t us = micros_since(start);
     m->proxy.read.add(us);

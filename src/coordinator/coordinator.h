@@ -4,7 +4,8 @@
 // Today there is one node, so every token's only replica is the local storage engine;
 // the seam exists so that clustering adds replicas rather than rewriting callers.
 // Thread safety: all methods may be called concurrently. They block on storage I/O: call
-// them from the request pool, never from a reactor thread.
+// them from the request pool, never from a reactor thread, except mutate_now() and
+// read_partition() with cache_only, which never wait on the disk.
 #pragma once
 
 #include <cstdint>
@@ -41,9 +42,13 @@ class Coordinator {
   // Applies the writes atomically at `cl`. Throws CqlError: kUnavailable when too few
   // replicas are alive for `cl`, kServerError on a storage failure.
   void mutate(const std::vector<storage::PartitionWrite>& writes, Consistency cl);
+  // mutate() for a reactor thread: never waits on the disk. Throws common::WouldBlock,
+  // having applied nothing, when the write would have to (storage::Engine::write_no_wait).
+  void mutate_now(const std::vector<storage::PartitionWrite>& writes, Consistency cl);
   // Throws what mutate() throws for `cl` before touching storage (kUnavailable).
   void check_write_available(Consistency cl) const { check_available(cl, true); }
 
+  // With options.cache_only, throws common::WouldBlock when the data is not in memory.
   storage::PartitionData read_partition(const storage::TableLayout& layout, common::BytesView partition_key,
                                         int64_t token, const storage::ReadOptions& options, Consistency cl);
 
@@ -53,6 +58,10 @@ class Coordinator {
  private:
   void check_available(Consistency cl, bool is_write) const;
   void record_write(const std::vector<storage::PartitionWrite>& writes, uint64_t micros) const;
+  // Turns a failed write's status into the CqlError mutate() throws.
+  [[noreturn]] static void throw_write_error(const common::Status& s,
+                                             const std::vector<storage::PartitionWrite>& writes,
+                                             Consistency cl);
 
   storage::Engine& local_;
   CoordinatorOptions options_;

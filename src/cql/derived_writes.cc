@@ -44,6 +44,8 @@ void apply_writes(ExecContext& ctx, std::vector<storage::PartitionWrite>& writes
     auto views = ks ? schema::views_of(*ks, t->name) : std::vector<std::shared_ptr<const TableDef>>{};
     if (!views.empty()) viewed.push_back(Viewed{i, t, std::move(views)});
   }
+  // A reactor only stages plain writes; view updates read and lock first.
+  if (ctx.no_block && (group == nullptr || !viewed.empty())) throw common::WouldBlock{};
   for (auto& e : entries) writes.push_back(std::move(e));
   if (viewed.empty()) {
     if (group != nullptr) {

@@ -63,6 +63,10 @@ struct ExecContext {
   std::shared_ptr<const SelectionShape> selection;
   // Where a plain modification stages its writes instead of applying them (WriteGroup).
   WriteGroup* group = nullptr;
+  // Running on a reactor thread: reads come from memory only (storage::ReadOptions::
+  // cache_only), writes are staged in `group`, and whatever could wait (the disk, a lock, a
+  // scan, a view update) throws common::WouldBlock before changing anything.
+  bool no_block = false;
   int64_t timestamp = 0;  // default write timestamp, microseconds
   int32_t now = 0;        // seconds since epoch
   coordinator::Consistency consistency = coordinator::Consistency::kOne;

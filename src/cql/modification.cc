@@ -92,6 +92,7 @@ class CurrentRow {
     loaded_ = true;
     storage::ReadOptions ro;
     ro.now = ctx_.now;
+    ro.cache_only = ctx_.no_block;
     if (ck_ != nullptr) {
       storage::Slice s;
       s.start.prefix = *ck_;
@@ -494,7 +495,10 @@ void build_modification(const ModificationStatement& stmt, ExecContext& ctx,
 }
 
 ResultMessage execute_modification(const ModificationStatement& stmt, ExecContext& ctx) {
-  if (has_conditions(stmt)) return execute_conditional({stmt}, ctx);
+  if (has_conditions(stmt)) {
+    if (ctx.no_block) throw common::WouldBlock{};  // reads and writes under a partition lock
+    return execute_conditional({stmt}, ctx);
+  }
   if (ctx.consistency == coordinator::Consistency::kSerial ||
       ctx.consistency == coordinator::Consistency::kLocalSerial) {
     throw_invalid("You must use conditional updates for serializable writes");

@@ -238,9 +238,16 @@ PreparedResult QueryProcessor::prepare(std::string_view cql, ClientState& state)
 }
 
 ResultMessage QueryProcessor::execute(BytesView id, const QueryOptions& options, ClientState& state,
-                                      WriteGroup* group) {
+                                      WriteGroup* group, bool no_block) {
   auto p = impl_->prepared.find(id);
   if (!p) throw unprepared(id);
+  if (no_block) {
+    const Statement& st = p->parsed.statement;
+    const bool quick =
+        std::holds_alternative<SelectStatement>(st) || std::holds_alternative<InsertStatement>(st) ||
+        std::holds_alternative<UpdateStatement>(st) || std::holds_alternative<DeleteStatement>(st);
+    if (!quick || group == nullptr) throw common::WouldBlock{};
+  }
   p = impl_->check_still_valid(id, std::move(p));
   if (options.values.size() != static_cast<size_t>(p->parsed.bind_count)) {
     throw_invalid("There were " + std::to_string(p->parsed.bind_count) + " markers(?) in CQL but " +
@@ -250,6 +257,7 @@ ResultMessage QueryProcessor::execute(BytesView id, const QueryOptions& options,
   ctx.prepared_keyspace = p->keyspace;
   ctx.selection = p->selection;
   ctx.group = group;
+  ctx.no_block = no_block;
   return impl_->run(p->parsed, ctx);
 }
 

@@ -86,6 +86,11 @@ class WriteGroup {
   // Applies what is staged and empties the group. One outcome per staged request, in
   // staging order: nullopt when applied, else the error that request fails with.
   std::vector<std::optional<common::CqlError>> flush();
+  // flush() for a reactor thread: applies what is staged without waiting and empties the
+  // group; outcomes as flush() gives them for a success or a storage failure (WRITE_FAILURE,
+  // nothing applied). When the write would wait, or fails otherwise, throws
+  // common::WouldBlock with the group unchanged: flush() on the request pool then applies it.
+  std::vector<std::optional<common::CqlError>> flush_now();
 
  private:
   struct Entry {
@@ -93,6 +98,8 @@ class WriteGroup {
     size_t end = 0;
     coordinator::Consistency cl = coordinator::Consistency::kOne;
   };
+  // Every staged request's outcome is `e` (a storage failure: nothing was applied).
+  void fail_all(const common::CqlError& e, std::vector<std::optional<common::CqlError>>& outcomes) const;
   coordinator::Coordinator* coordinator_ = nullptr;
   std::vector<storage::PartitionWrite> writes_;
   std::vector<Entry> entries_;
@@ -121,9 +128,12 @@ class QueryProcessor {
   ResultMessage query(std::string_view cql, const QueryOptions& options, ClientState& state);
   PreparedResult prepare(std::string_view cql, ClientState& state);
   // Unknown id: CqlError(kUnprepared) carrying the id. With `group`, a plain modification
-  // only stages its writes there (see WriteGroup).
+  // only stages its writes there (see WriteGroup). With `no_block` (on a reactor thread;
+  // REQUIRES group), only a single-partition SELECT or a plain modification runs, from
+  // memory; anything that would wait throws common::WouldBlock, having changed nothing, and
+  // is to be executed again without no_block on the request pool.
   ResultMessage execute(common::BytesView id, const QueryOptions& options, ClientState& state,
-                        WriteGroup* group = nullptr);
+                        WriteGroup* group = nullptr, bool no_block = false);
   ResultMessage batch(const std::vector<BatchChildRequest>& children, const BatchRequestOptions& options,
                       ClientState& state);
 

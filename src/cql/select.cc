@@ -283,6 +283,13 @@ ResultMessage execute_select(const SelectStatement& s, ExecContext& ctx) {
     limits.remaining = INT64_MAX;
   }
 
+  // On a reactor only reads of named partitions run, page by page (or a row per partition):
+  // scans, index lookups, aggregates and unpaged partitions go to the request pool.
+  if (ctx.no_block && !t.is_virtual &&
+      (index || !w.pk_complete || mode != PageBuilder::Mode::kRows ||
+       (limits.page == INT64_MAX && !t.clustering_key().empty()))) {
+    throw common::WouldBlock{};
+  }
   PageBuilder page(sel, w.filters, mode, group_by, limits, state);
   StreamEnd end;
   if (!selects_nothing(w)) {

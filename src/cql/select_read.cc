@@ -109,6 +109,7 @@ class Streamer {
       ro.now = ctx_.now;
       ro.row_limit = plan_.distinct ? 1 : chunk(key);
       ro.after_clustering = after;
+      ro.cache_only = ctx_.no_block;
       auto pd = ctx_.svc.coordinator.read_partition(*t_.layout, key, token, ro, ctx_.consistency);
       if (pd.partition_key.empty()) pd.partition_key = key;
       if (plan_.distinct) {

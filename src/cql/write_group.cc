@@ -19,30 +19,54 @@ void WriteGroup::stage(coordinator::Coordinator& coordinator, std::vector<storag
   entries_.push_back(e);
 }
 
+std::vector<std::optional<common::CqlError>> WriteGroup::flush_now() {
+  std::vector<std::optional<common::CqlError>> outcomes(entries_.size());
+  if (entries_.empty()) return outcomes;
+  try {
+    // Every entry's consistency level was checked when it was staged.
+    coordinator_->mutate_now(writes_, entries_.front().cl);
+  } catch (const common::CqlError& e) {
+    if (e.code() != common::ErrorCode::kWriteFailure) throw common::WouldBlock{};  // flush() sorts it out
+    fail_all(e, outcomes);
+  }
+  writes_.clear();
+  entries_.clear();
+  return outcomes;
+}
+
+void WriteGroup::fail_all(const common::CqlError& e,
+                          std::vector<std::optional<common::CqlError>>& outcomes) const {
+  for (size_t i = 0; i < entries_.size(); ++i) {
+    common::ErrorDetail d = e.detail();
+    d.write_type = entries_[i].end - entries_[i].begin > 1 ? "BATCH" : "SIMPLE";
+    outcomes[i] = common::CqlError(e.code(), e.what(), d);
+  }
+}
+
 std::vector<std::optional<common::CqlError>> WriteGroup::flush() {
   std::vector<std::optional<common::CqlError>> outcomes(entries_.size());
   if (entries_.empty()) return outcomes;
-  std::vector<storage::PartitionWrite> writes = std::move(writes_);
-  std::vector<Entry> entries = std::move(entries_);
-  writes_.clear();
-  entries_.clear();
   try {
     // Every entry's consistency level was checked when it was staged.
-    coordinator_->mutate(writes, entries.front().cl);
+    coordinator_->mutate(writes_, entries_.front().cl);
+    writes_.clear();
+    entries_.clear();
     return outcomes;
   } catch (const common::CqlError& e) {
     // Nothing was applied (one atomic batch). A storage failure (a full disk) is every
     // request's: each gets it as if written alone. Anything else may be one request's
     // (a table dropped meanwhile): retry each request alone.
     if (e.code() == common::ErrorCode::kWriteFailure) {
-      for (size_t i = 0; i < entries.size(); ++i) {
-        common::ErrorDetail d = e.detail();
-        d.write_type = entries[i].end - entries[i].begin > 1 ? "BATCH" : "SIMPLE";
-        outcomes[i] = common::CqlError(e.code(), e.what(), d);
-      }
+      fail_all(e, outcomes);
+      writes_.clear();
+      entries_.clear();
       return outcomes;
     }
   }
+  std::vector<storage::PartitionWrite> writes = std::move(writes_);
+  std::vector<Entry> entries = std::move(entries_);
+  writes_.clear();
+  entries_.clear();
   for (size_t i = 0; i < entries.size(); ++i) {
     std::vector<storage::PartitionWrite> one(
         std::make_move_iterator(writes.begin() + static_cast<std::ptrdiff_t>(entries[i].begin)),

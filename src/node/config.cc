@@ -118,6 +118,8 @@ std::string apply_yaml_file(Config& c, const std::string& path) {
     if (y["max_requests_per_node"]) c.max_requests_per_node = y["max_requests_per_node"].as<uint64_t>();
     if (y["native_transport_requests_per_task"])
       c.requests_per_task = y["native_transport_requests_per_task"].as<uint64_t>();
+    if (y["native_transport_inline_execution"])
+      c.inline_execution = y["native_transport_inline_execution"].as<bool>();
     if (y["num_tokens"]) c.num_tokens = y["num_tokens"].as<int>();
     if (y["smp"]) c.smp = y["smp"].as<int>();
     if (y["memory"] && !parse_size(y["memory"].as<std::string>(), c.memory_bytes))
@@ -184,6 +186,7 @@ std::vector<std::string> describe(const Config& c) {
       "max_requests_per_connection: " + std::to_string(c.max_requests_per_connection),
       "max_requests_per_node: " + std::to_string(c.max_requests_per_node),
       "native_transport_requests_per_task: " + std::to_string(c.requests_per_task),
+      std::string("native_transport_inline_execution: ") + (c.inline_execution ? "true" : "false"),
       "commitlog_sync: " + c.commitlog_sync + " (period " + std::to_string(c.commitlog_sync_period_ms) +
           "ms, group window " + std::to_string(c.commitlog_sync_group_window_ms) + "ms)",
       std::string("auto_snapshot: ") + (c.auto_snapshot ? "true" : "false"),

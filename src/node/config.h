@@ -29,6 +29,7 @@ struct Config {
   uint64_t max_requests_per_node = 8192;           // krill: in-flight requests per node
   int request_threads = 0;                         // native_transport_max_threads; 0 = 4 x cores (min 8)
   uint64_t requests_per_task = 0;                  // krill: native_transport_requests_per_task; 0 = auto
+  bool inline_execution = true;                    // krill: native_transport_inline_execution (periodic only)
   int num_tokens = 16;                             // num_tokens
   std::string commitlog_sync = "periodic";         // commitlog_sync: periodic | batch | group
   int commitlog_sync_period_ms = 10000;            // commitlog_sync_period(_in_ms): periodic fsync interval

@@ -213,6 +213,8 @@ std::string Node::start() {
   so.requests_per_task = config_.requests_per_task > 0          ? config_.requests_per_task
                          : config_.commitlog_sync == "periodic" ? 16
                                                                 : 1;
+  // Only the periodic commit log acknowledges a write without waiting for an fsync.
+  so.inline_execution = config_.inline_execution && config_.commitlog_sync == "periodic";
   so.max_request_bytes_in_flight = request_memory_budget();
   so.metrics = &s.metrics;
   s.server = std::make_unique<transport::CqlServer>(so, reactors, *s.request_pool, *s.processor,

@@ -117,6 +117,9 @@ struct ReadOptions {
   // Resume point for paging: only rows strictly after this full clustering key (in the
   // direction of the read: before it when reversed) are returned.
   std::optional<std::vector<common::Bytes>> after_clustering;
+  // Read only memtables and the block cache, never the disk: when the data is elsewhere the
+  // read returns Status::would_block() (for reads run on a reactor thread).
+  bool cache_only = false;
 };
 
 struct RowData {
@@ -173,6 +176,10 @@ class Engine {
   // returns; it is fsynced before returning in batch and group modes, and also when `sync`
   // is set (e.g. LWT), whatever the mode.
   virtual common::Status write(const std::vector<PartitionWrite>& writes, bool sync) = 0;
+  // write() for a reactor thread: never waits. Returns Status::would_block(), having written
+  // nothing, when the write would stall (memtables full, too many files), needs an fsync
+  // before its acknowledgement (batch and group commit logs) or a resume after a disk error.
+  virtual common::Status write_no_wait(const std::vector<PartitionWrite>& writes) = 0;
 
   // Reads one partition.
   virtual common::Result<PartitionData> read_partition(const TableLayout& layout,

@@ -247,6 +247,35 @@ TEST_F(EngineTest, CompactionStyleIsRecordedAndAppliedAtOpen) {
   EXPECT_EQ(read("p49").rows.size(), 4u);
 }
 
+// Cache-only reads through the iterator (tables with clustering columns): right rows, or
+// would_block, never an error or a partial partition, on a cold cache.
+TEST_F(EngineTest, CacheOnlyPartitionReadsAnswerRightlyOrWouldBlock) {
+  const std::string big(4096, 'y');
+  for (int p = 0; p < 60; ++p)
+    for (int c = 0; c < 5; ++c) put("p" + std::to_string(p), c, big + std::to_string(c), 1);
+  ASSERT_TRUE(engine_->flush_table("t1").is_ok());
+  engine_.reset();
+  open();  // an empty block cache
+  int blocked = 0;
+  for (int round = 0; round < 2; ++round) {
+    for (int p = 0; p < 60; ++p) {
+      const Bytes pk = "p" + std::to_string(p);
+      ReadOptions o;
+      o.cache_only = true;
+      auto r = engine_->read_partition(*layout_, pk, common::murmur3_token(pk), o);
+      if (!r.is_ok()) {
+        ASSERT_TRUE(r.status().is_would_block()) << r.status().message();
+        ++blocked;
+        continue;
+      }
+      ASSERT_EQ(r.value().rows.size(), 5u) << pk;
+      EXPECT_EQ(r.value().rows[4].fragment.cells[0].value, big + "4");
+    }
+    for (int p = 0; p < 60; ++p) read("p" + std::to_string(p));  // warms the cache
+  }
+  EXPECT_GT(blocked, 0);
+}
+
 TEST_F(EngineTest, MalformedCompactionFileFailsOpenWithItsName) {
   engine_.reset();
   {

@@ -14,6 +14,12 @@ BytesView value_of(rocksdb::Iterator* it) { return BytesView(it->value().data(),
 
 bool starts_with(BytesView s, BytesView p) { return s.size() >= p.size() && s.compare(0, p.size(), p) == 0; }
 
+// A failed iterator's status; Incomplete means a cache-only read met a block not in the cache.
+Status iterator_status(const rocksdb::Status& s) {
+  if (s.IsIncomplete()) return Status::would_block("read needs a block not in the cache");
+  return Status::error(s.ToString());
+}
+
 // Drops expired cells and an expired marker; true when something live remains.
 bool keep_live(RowFragment& row, int32_t now) {
   if (row.marker && row.marker->ttl != 0 && row.marker->expiry <= now) row.marker.reset();
@@ -146,7 +152,7 @@ void PartitionReader::read_rows(const Bytes& prefix, const Slice* slice, const R
       if (!emit()) return;
     }
   }
-  if (!it_->status().ok()) status_ = Status::error(it_->status().ToString());
+  if (!it_->status().ok()) status_ = iterator_status(it_->status());
 }
 
 Status PartitionReader::read(const Bytes& prefix, const ReadOptions& options, PartitionData& out) {
@@ -182,7 +188,7 @@ Status PartitionReader::read(const Bytes& prefix, const ReadOptions& options, Pa
     }
     it_->Next();
   }
-  if (!it_->status().ok()) return Status::error(it_->status().ToString());
+  if (!it_->status().ok()) return iterator_status(it_->status());
   int64_t remaining = options.row_limit;
   if (remaining <= 0) return Status::ok();
   if (options.slices.empty()) {
@@ -248,7 +254,7 @@ Status PartitionReader::scan(const ScanOptions& options, std::vector<PartitionDa
     }
     it_->Seek(rocksdb::Slice(prefix_successor(prefix)));
   }
-  if (!it_->status().ok()) return Status::error(it_->status().ToString());
+  if (!it_->status().ok()) return iterator_status(it_->status());
   return Status::ok();
 }
 

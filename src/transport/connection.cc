@@ -150,7 +150,7 @@ void Connection::startup(int16_t stream, BytesView body) {
 }
 
 Bytes Connection::execute(FrameHeader header, const Bytes& body, admin::StatementKind& kind, bool& counted,
-                          cql::WriteGroup* group) {
+                          cql::WriteGroup* group, bool no_block) {
   cql::ClientState state;
   {
     std::lock_guard lock(client_mu_);
@@ -176,7 +176,7 @@ Bytes Connection::execute(FrameHeader header, const Bytes& body, admin::Statemen
     }
     case Opcode::kExecute: {
       ExecuteRequest e = decode_execute(body, kVersion);
-      result = ctx_.processor.execute(e.id, query_options(std::move(e.params)), state, group);
+      result = ctx_.processor.execute(e.id, query_options(std::move(e.params)), state, group, no_block);
       auto* m = ctx_.options.metrics;
       if (m == nullptr || !m->prepared_kinds.find(e.id, kind)) {
         // Prepared before the kind was remembered: rows count as a read, anything else as a
@@ -218,13 +218,15 @@ Bytes Connection::execute(FrameHeader header, const Bytes& body, admin::Statemen
   return encode_result(result, kVersion);
 }
 
-Bytes Connection::process(const FrameHeader& header, const Bytes& body, cql::WriteGroup* group) {
+Bytes Connection::process(const FrameHeader& header, const Bytes& body, cql::WriteGroup* group,
+                          bool no_block) {
   const auto start = std::chrono::steady_clock::now();
   admin::StatementKind kind = admin::StatementKind::kOther;
   bool counted = true;
   Bytes out;
   try {
-    out = frame(Opcode::kResult, header.stream, execute(header, body, kind, counted, group));
+    // common::WouldBlock is no std::exception: it leaves here, before any metric is recorded.
+    out = frame(Opcode::kResult, header.stream, execute(header, body, kind, counted, group, no_block));
   } catch (const CqlError& e) {
     out = error_frame(header.stream, e);
   } catch (const std::exception& e) {

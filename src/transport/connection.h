@@ -90,9 +90,11 @@ class Connection : public std::enable_shared_from_this<Connection> {
   std::string peer() const { return peer_; }
   // Executes a request frame and returns the response frame (RESULT or ERROR). Runs on the
   // request pool; never throws. With `group`, a plain write EXECUTEd only stages its writes
-  // there, and its RESULT stands once the group is flushed.
+  // there, and its RESULT stands once the group is flushed. With `no_block` (on the reactor:
+  // an EXECUTE, with a group) it throws common::WouldBlock, having changed nothing and
+  // recorded nothing, when the request would have to wait (cql::QueryProcessor::execute).
   common::Bytes process(const FrameHeader& header, const common::Bytes& body,
-                        cql::WriteGroup* group = nullptr);
+                        cql::WriteGroup* group = nullptr, bool no_block = false);
 
  private:
   // connection_io.cc: the read buffer, frame decoding, hand-off to the pool, writing.
@@ -100,8 +102,13 @@ class Connection : public std::enable_shared_from_this<Connection> {
   void on_frame(const FrameHeader& h, common::Bytes body, size_t cost, std::vector<Request>& batch);
   void make_room();
   void dispatch(std::vector<Request>& batch);
+  // On the reactor: runs the leading EXECUTEs of `batch` that need not wait and queues their
+  // responses; returns how many it answered (the rest go to the pool).
+  size_t run_inline(std::vector<Request>& batch);
   void run_on_pool(std::vector<Request>& requests);                                 // on the pool
   void complete(std::vector<common::Bytes>& frames, size_t requests, size_t cost);  // on the pool
+  // complete() on the reactor.
+  void complete_inline(std::vector<common::Bytes>& frames, size_t requests, size_t cost);
   void enqueue(common::Bytes frame);  // queues without starting a write
   void kick();                        // on the reactor: writes what is queued unless a write is under way
   // REQUIRES: write_mu_ held. Sends what the socket takes now; the rest goes to an
@@ -117,7 +124,7 @@ class Connection : public std::enable_shared_from_this<Connection> {
   // `kind` receives the statement kind for metrics; `counted` whether it is known (not
   // guessed from an EXECUTE's result) and goes to the statement counters.
   common::Bytes execute(FrameHeader header, const common::Bytes& body, admin::StatementKind& kind,
-                        bool& counted, cql::WriteGroup* group);
+                        bool& counted, cql::WriteGroup* group, bool no_block);
 
   boost::asio::ip::tcp::socket socket_;
   ConnectionContext& ctx_;

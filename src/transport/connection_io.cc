@@ -283,6 +283,11 @@ void Connection::on_frame(const FrameHeader& h, Bytes body, size_t cost, std::ve
 
 void Connection::dispatch(std::vector<Request>& batch) {
   if (batch.empty()) return;
+  if (ctx_.options.inline_execution) {
+    const size_t done = run_inline(batch);
+    batch.erase(batch.begin(), batch.begin() + static_cast<std::ptrdiff_t>(done));
+    if (batch.empty()) return;
+  }
   const size_t per = std::max<size_t>(1, ctx_.options.requests_per_task);
   auto self = shared_from_this();
   if (batch.size() <= per) {
@@ -297,6 +302,77 @@ void Connection::dispatch(std::vector<Request>& batch) {
     asio::post(ctx_.pool, [self, requests = std::move(task)]() mutable { self->run_on_pool(requests); });
   }
   batch.clear();
+}
+
+size_t Connection::run_inline(std::vector<Request>& batch) {
+  std::vector<Bytes> frames;
+  auto group = std::make_unique<cql::WriteGroup>();
+  std::vector<size_t> staged;  // index in `batch` of each request staged in `group`
+  size_t done = 0;
+  size_t cost = 0;
+  for (; done < batch.size(); ++done) {
+    Request& r = batch[done];
+    if (r.header.opcode != Opcode::kExecute) break;
+    const size_t before = group->size();
+    try {
+      frames.push_back(process(r.header, r.body, group.get(), /*no_block=*/true));
+    } catch (const common::WouldBlock&) {
+      if (auto* m = ctx_.options.metrics) m->requests_deferred.inc();
+      break;  // this request and those after it run on the pool
+    }
+    if (group->size() > before) staged.push_back(done);
+    cost += r.cost;
+  }
+  if (done == 0) return 0;
+  bool applied = true;
+  try {
+    auto outcomes = group->flush_now();
+    for (size_t k = 0; k < staged.size() && k < outcomes.size(); ++k) {
+      if (outcomes[k]) frames[staged[k]] = error_frame(batch[staged[k]].header.stream, *outcomes[k]);
+    }
+  } catch (const common::WouldBlock&) {
+    applied = false;
+  }
+  if (auto* m = ctx_.options.metrics) {
+    m->requests_inline.inc(applied ? done : done - staged.size());
+    if (!applied) m->requests_deferred.inc(staged.size());
+  }
+  if (applied) {
+    complete_inline(frames, done, cost);
+    return done;
+  }
+  // The staged writes would wait (a stall, a full disk): the pool applies them and answers
+  // the requests that ran here; nothing else waits for that.
+  std::vector<int16_t> streams;
+  streams.reserve(staged.size());
+  for (size_t i : staged) streams.push_back(batch[i].header.stream);
+  asio::post(ctx_.pool, [self = shared_from_this(), frames = std::move(frames), group = std::move(group),
+                         staged, streams = std::move(streams), done, cost]() mutable {
+    std::vector<std::optional<CqlError>> outcomes;
+    try {
+      outcomes = group->flush();
+    } catch (const std::exception& e) {
+      outcomes.assign(staged.size(), CqlError(ErrorCode::kServerError, e.what()));
+    }
+    for (size_t k = 0; k < staged.size() && k < outcomes.size(); ++k) {
+      if (outcomes[k]) frames[staged[k]] = self->error_frame(streams[k], *outcomes[k]);
+    }
+    self->complete(frames, done, cost);
+  });
+  return done;
+}
+
+void Connection::complete_inline(std::vector<Bytes>& frames, size_t requests, size_t cost) {
+  inflight_.fetch_sub(requests);
+  ctx_.request_bytes.fetch_sub(cost);
+  {
+    std::lock_guard lock(write_mu_);
+    if (!closed_) {
+      for (auto& f : frames) outq_.push_back(std::move(f));
+      flush_locked(/*on_reactor=*/true);
+    }
+  }
+  ctx_.node_inflight.fetch_sub(requests);
 }
 
 void Connection::run_on_pool(std::vector<Request>& requests) {

@@ -44,6 +44,10 @@ struct ServerOptions {
   // at most this many, each run in order on one pool thread and answered in one write
   // (native_transport_requests_per_task). 1 = every request its own task.
   size_t requests_per_task = 16;
+  // EXECUTEs of prepared single-partition SELECTs and plain writes run on the reactor that
+  // read them when everything they need is in memory and nothing waits (periodic commit log;
+  // native_transport_inline_execution). What would wait goes to the request pool.
+  bool inline_execution = false;
   // Initial size of a connection's read buffer (held while the connection is open); it grows
   // to hold a larger frame once that frame is charged to the request memory, and shrinks back
   // afterwards.

@@ -139,8 +139,10 @@ def test_frames_split_across_reads_and_larger_than_the_read_buffer(pipe_node):
 
 
 def test_request_memory_overloaded_in_a_pipeline_applies_only_accepted_writes(node_factory):
-    # 2 x 40 KB + 8 KiB per request: two fit in 200 KB, a whole pipeline does not.
-    node = node_factory.create("pipemem", config_text="native_transport_max_request_data_in_flight: 200K\n")
+    # 2 x 40 KB + 8 KiB per request: two fit in 200 KB, a whole pipeline does not. Writes run
+    # on the request pool here: run on the reactor, each would be done before the next is read.
+    node = node_factory.create("pipemem", config_text="native_transport_max_request_data_in_flight: 200K\n"
+                                                      "native_transport_inline_execution: false\n")
     with kw.started(node.native_port) as c:
         create_table(c)
         ins = prepare(c, f"INSERT INTO {KS}.kv (k, v) VALUES (?, ?)")

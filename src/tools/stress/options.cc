@@ -136,6 +136,12 @@ std::string parse_group_option(const std::string& group, const std::string& arg,
       return "";
     }
     double r = 0;
+    if (starts_with(a, "tick=")) {
+      std::string v = a.substr(5);
+      if (v.size() > 2 && v.ends_with("us")) v.resize(v.size() - 2);
+      if (parse_int(v, o.rate_tick_us) && o.rate_tick_us >= 0 && o.rate_tick_us <= 100000) return "";
+      return "bad '" + arg + "' (tick=0us..100000us)";
+    }
     if (starts_with(a, "fixed=")) {
       if (!parse_rate(std::string_view(a).substr(6), r))
         return "bad rate '" + arg + "' (example: fixed=5000/s)";
@@ -352,6 +358,8 @@ Groups:
         fixed=N/s          open-loop rate; latency counted from the intended start
                            (no coordinated omission); threads= caps in-flight requests
         throttle=N/s       rate limit; latency counted from the actual start
+        tick=Nus           with a rate: operations due within one tick are sent
+                           together (default 100us; 0 = each at its own time)
   -node HOST[,HOST...]     nodes: IP addresses or localhost (default 127.0.0.1)
   -port native=P           CQL port (default 9042)
   -pop seq=A..B            sequential keys (default for write: seq=1..n)

@@ -52,6 +52,9 @@ struct Options {
   std::string keyspace = "keyspace1";
   int connections_per_host = 4;
   int io_threads = 1;  // krill extension: -mode io=N event-loop threads
+  // krill extension, -rate tick=Nus: with fixed= or throttle=, the operations due within one
+  // tick leave together (as a driver's write coalescing would send them); 0 = one by one.
+  int rate_tick_us = 100;
   double log_interval_s = 1.0;
   bool help = false;
 

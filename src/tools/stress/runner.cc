@@ -149,10 +149,11 @@ void Worker::check_done() {
   guard_.reset();  // io_.run() returns once the closed sockets' handlers have run
 }
 
-bool Worker::issue(Clock::time_point start) {
+bool Worker::issue(Clock::time_point start, bool same_connection) {
   // Pick an open connection with a free stream, round robin.
   client::Connection* conn = nullptr;
   int node = 0;
+  if (same_connection) next_conn_ = (next_conn_ + conns_.size() - 1) % conns_.size();
   for (size_t tries = 0; tries < conns_.size(); ++tries) {
     auto& [c, n] = conns_[next_conn_];
     next_conn_ = (next_conn_ + 1) % conns_.size();
@@ -228,17 +229,28 @@ void Worker::pump() {
     check_done();
     return;
   }
-  // Open loop: operation i is due at start + i / rate.
+  // Open loop: operation i is due at start + i / rate. The operations due by now leave
+  // together, on one connection; the timer wakes on the first tick boundary (-rate tick=) at or
+  // after the next one is due. With fixed=, latency counts from the due time, so the wait
+  // for the tick is part of every measured latency, never hidden.
   const auto now = Clock::now();
   const bool fixed = shared_.o.fixed_rate.has_value();
+  bool first = true;
   while (in_flight_ < max_in_flight_) {
     const auto due = shared_.start + std::chrono::nanoseconds(
                                          static_cast<int64_t>(static_cast<double>(scheduled_) * 1e9 / rate_));
     if (due > now) {
-      arm_timer(due);
+      const std::chrono::nanoseconds tick = std::chrono::microseconds(shared_.o.rate_tick_us);
+      if (tick.count() == 0) {
+        arm_timer(due);
+      } else {
+        const auto ticks = (due - shared_.start + tick - std::chrono::nanoseconds(1)) / tick;
+        arm_timer(shared_.start + ticks * tick);
+      }
       break;
     }
-    if (!issue(fixed ? due : now)) break;
+    if (!issue(fixed ? due : now, !first)) break;
+    first = false;
     ++scheduled_;
   }
   check_done();

@@ -76,7 +76,10 @@ class Worker : public client::ResponseHandler {
 
  private:
   void pump();
-  bool issue(Clock::time_point start);
+  // Sends one operation counted from `start`. `same_connection`: stay on the connection
+  // the previous operation used while it has a free stream (a rate tick's operations then
+  // leave in one write), instead of taking the next one round robin.
+  bool issue(Clock::time_point start, bool same_connection = false);
   void arm_timer(Clock::time_point when);
   void check_done();
   int64_t since_start_ns(Clock::time_point t) const;

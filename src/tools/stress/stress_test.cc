@@ -99,6 +99,9 @@ TEST(StressOptions, RatesDurationsDistributions) {
   EXPECT_TRUE(parse_duration("1h", s));
   EXPECT_DOUBLE_EQ(s, 3600);
   EXPECT_FALSE(parse_duration("abc", s));
+  EXPECT_EQ(o.rate_tick_us, 100);  // default
+  EXPECT_EQ(parse_ok({"write", "n=10", "-rate", "fixed=10/s", "tick=250us"}).rate_tick_us, 250);
+  EXPECT_EQ(parse_ok({"write", "n=10", "-rate", "fixed=10/s", "tick=0"}).rate_tick_us, 0);
 }
 
 TEST(StressOptions, Errors) {
@@ -112,6 +115,8 @@ TEST(StressOptions, Errors) {
   EXPECT_NE(parse_err({"write", "n=10", "-col", "size=GAUSSIAN(1..3)"}), "");
   EXPECT_NE(parse_err({"write", "n=10", "-rate", "fixed=10/s", "throttle=10/s"}), "");
   EXPECT_NE(parse_err({"write", "n=10", "-mode", "unprepared"}), "");
+  EXPECT_NE(parse_err({"write", "n=10", "-rate", "tick=-1us"}), "");
+  EXPECT_NE(parse_err({"write", "n=10", "-rate", "tick=fast"}), "");
   Options o;
   EXPECT_EQ(parse_options({"help"}, o), "");
   EXPECT_TRUE(o.help);
