@@ -102,9 +102,9 @@ class Connection : public std::enable_shared_from_this<Connection> {
   void on_frame(const FrameHeader& h, common::Bytes body, size_t cost, std::vector<Request>& batch);
   void make_room();
   void dispatch(std::vector<Request>& batch);
-  // On the reactor: runs the leading EXECUTEs of `batch` that need not wait and queues their
-  // responses; returns how many it answered (the rest go to the pool).
-  size_t run_inline(std::vector<Request>& batch);
+  // On the reactor: runs the EXECUTEs of `batch` that need not wait, up to its first other
+  // request, and answers them; leaves in `batch`, in order, the requests for the pool.
+  void run_inline(std::vector<Request>& batch);
   void run_on_pool(std::vector<Request>& requests);                                 // on the pool
   void complete(std::vector<common::Bytes>& frames, size_t requests, size_t cost);  // on the pool
   // complete() on the reactor.

@@ -284,8 +284,7 @@ void Connection::on_frame(const FrameHeader& h, Bytes body, size_t cost, std::ve
 void Connection::dispatch(std::vector<Request>& batch) {
   if (batch.empty()) return;
   if (ctx_.options.inline_execution) {
-    const size_t done = run_inline(batch);
-    batch.erase(batch.begin(), batch.begin() + static_cast<std::ptrdiff_t>(done));
+    run_inline(batch);
     if (batch.empty()) return;
   }
   const size_t per = std::max<size_t>(1, ctx_.options.requests_per_task);
@@ -304,50 +303,60 @@ void Connection::dispatch(std::vector<Request>& batch) {
   batch.clear();
 }
 
-size_t Connection::run_inline(std::vector<Request>& batch) {
-  std::vector<Bytes> frames;
+void Connection::run_inline(std::vector<Request>& batch) {
+  std::vector<Bytes> frames;      // answers of the requests run here, in order
+  std::vector<int16_t> streams;   // their streams
+  std::vector<size_t> staged;     // index in `frames` of each request staged in `group`
+  std::vector<Request> deferred;  // for the pool, in order
   auto group = std::make_unique<cql::WriteGroup>();
-  std::vector<size_t> staged;  // index in `batch` of each request staged in `group`
-  size_t done = 0;
   size_t cost = 0;
-  for (; done < batch.size(); ++done) {
-    Request& r = batch[done];
+  size_t blocked = 0;  // EXECUTEs tried here that would have waited
+  size_t i = 0;
+  for (; i < batch.size(); ++i) {
+    Request& r = batch[i];
+    // Anything but an EXECUTE (a USE, a PREPARE, a BATCH...) runs on the pool, and so does
+    // everything read after it, in order.
     if (r.header.opcode != Opcode::kExecute) break;
     const size_t before = group->size();
     try {
       frames.push_back(process(r.header, r.body, group.get(), /*no_block=*/true));
     } catch (const common::WouldBlock&) {
-      if (auto* m = ctx_.options.metrics) m->requests_deferred.inc();
-      break;  // this request and those after it run on the pool
+      // This one would wait; those after it need not. Requests of a connection have no
+      // order among themselves until answered, as in Cassandra.
+      deferred.push_back(std::move(r));
+      ++blocked;
+      continue;
     }
-    if (group->size() > before) staged.push_back(done);
+    streams.push_back(r.header.stream);
+    if (group->size() > before) staged.push_back(frames.size() - 1);
     cost += r.cost;
   }
-  if (done == 0) return 0;
+  for (; i < batch.size(); ++i) deferred.push_back(std::move(batch[i]));
+  batch = std::move(deferred);
+  if (auto* m = ctx_.options.metrics) m->requests_deferred.inc(blocked);
+  if (frames.empty()) return;
   bool applied = true;
   try {
     auto outcomes = group->flush_now();
     for (size_t k = 0; k < staged.size() && k < outcomes.size(); ++k) {
-      if (outcomes[k]) frames[staged[k]] = error_frame(batch[staged[k]].header.stream, *outcomes[k]);
+      if (outcomes[k]) frames[staged[k]] = error_frame(streams[staged[k]], *outcomes[k]);
     }
   } catch (const common::WouldBlock&) {
     applied = false;
   }
+  const size_t done = frames.size();
   if (auto* m = ctx_.options.metrics) {
     m->requests_inline.inc(applied ? done : done - staged.size());
     if (!applied) m->requests_deferred.inc(staged.size());
   }
   if (applied) {
     complete_inline(frames, done, cost);
-    return done;
+    return;
   }
-  // The staged writes would wait (a stall, a full disk): the pool applies them and answers
-  // the requests that ran here; nothing else waits for that.
-  std::vector<int16_t> streams;
-  streams.reserve(staged.size());
-  for (size_t i : staged) streams.push_back(batch[i].header.stream);
+  // The staged writes would wait (a stall): the pool applies them and answers the requests
+  // that ran here; nothing else waits for that.
   asio::post(ctx_.pool, [self = shared_from_this(), frames = std::move(frames), group = std::move(group),
-                         staged, streams = std::move(streams), done, cost]() mutable {
+                         staged = std::move(staged), streams = std::move(streams), done, cost]() mutable {
     std::vector<std::optional<CqlError>> outcomes;
     try {
       outcomes = group->flush();
@@ -355,11 +364,10 @@ size_t Connection::run_inline(std::vector<Request>& batch) {
       outcomes.assign(staged.size(), CqlError(ErrorCode::kServerError, e.what()));
     }
     for (size_t k = 0; k < staged.size() && k < outcomes.size(); ++k) {
-      if (outcomes[k]) frames[staged[k]] = self->error_frame(streams[k], *outcomes[k]);
+      if (outcomes[k]) frames[staged[k]] = self->error_frame(streams[staged[k]], *outcomes[k]);
     }
     self->complete(frames, done, cost);
   });
-  return done;
 }
 
 void Connection::complete_inline(std::vector<Bytes>& frames, size_t requests, size_t cost) {
