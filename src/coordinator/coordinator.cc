@@ -91,7 +91,7 @@ storage::PartitionData Coordinator::read_partition(const storage::TableLayout& l
   check_available(cl, false);
   const auto start = std::chrono::steady_clock::now();
   auto r = local_.read_partition(layout, partition_key, token, options);
-  if (!r.is_ok() && r.status().is_would_block()) throw common::WouldBlock{};
+  if (!r.is_ok() && r.status().is_would_block() && options.cache_only) throw common::WouldBlock{};
   if (auto* m = options_.metrics) {
     const uint64_t us = micros_since(start);
     m->proxy.read.add(us);

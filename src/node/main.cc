@@ -20,7 +20,7 @@ extern char** environ;
 #ifdef KRILL_JEMALLOC
 // jemalloc's settings, read once when it initializes (before main). Freed pages go back to
 // the system within a second instead of ten, so RSS follows the memory actually in use
-// (the node runs inside a memory budget, often in a small VM); one arena per CPU.
+// (the node runs inside a memory budget, often in a small VM); two arenas, as glibc had.
 extern "C" {
 // NOLINTNEXTLINE(cppcoreguidelines-avoid-non-const-global-variables): jemalloc's interface
 const char* malloc_conf = "dirty_decay_ms:1000,muzzy_decay_ms:0,narenas:2";

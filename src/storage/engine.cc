@@ -4,6 +4,7 @@
 #include <rocksdb/db.h>
 #include <rocksdb/filter_policy.h>
 #include <rocksdb/rate_limiter.h>
+#include <rocksdb/snapshot.h>
 #include <rocksdb/sst_file_manager.h>
 #include <rocksdb/table.h>
 #include <rocksdb/utilities/checkpoint.h>
@@ -189,6 +190,7 @@ class RocksEngine final : public Engine {
   }
 
   Status create_table(const std::string& table_id) override {
+    DdlGuard ddl(ddl_running_);
     std::unique_lock lock(mu_);
     if (families_.count(table_id)) return Status::ok();
     rocksdb::ColumnFamilyHandle* h = nullptr;
@@ -204,6 +206,7 @@ class RocksEngine final : public Engine {
 
   Result<bool> set_table_compaction(const std::string& table_id,
                                     const CompactionSettings& settings) override {
+    DdlGuard ddl(ddl_running_);
     std::unique_lock lock(mu_);
     auto it = compaction_.find(table_id);
     if (it == compaction_.end() || !(it->second == settings)) {
@@ -225,6 +228,7 @@ class RocksEngine final : public Engine {
 
   Status drop_table(const std::string& table_id) override {
     if (!family(table_id)) return Status::ok();
+    DdlGuard ddl(ddl_running_);
     if (options_.auto_snapshot) {
       // The schema already stopped naming the table (SchemaManager::persist writes the
       // meta records before dropping): the snapshot gets the meta as it was before that
@@ -257,16 +261,25 @@ class RocksEngine final : public Engine {
     }
     // Delete the whole key space of the table; the range tombstone is cheap and compaction
     // reclaims the space.
+    DdlGuard ddl(ddl_running_);
     std::string end(9, '\xff');
     auto s = db_->DeleteRange(rocksdb::WriteOptions(), h.get(), rocksdb::Slice(""), rocksdb::Slice(end));
     return from_rocks(s, "truncating table " + table_id);
   }
 
   // The writes as one batch; `keep` holds their column families open until it is applied.
+  // `now`: for a reactor thread, would_block instead of waiting for a table being created or
+  // dropped.
   Status build_batch(const std::vector<PartitionWrite>& writes, rocksdb::WriteBatch& batch,
-                     std::vector<std::shared_ptr<rocksdb::ColumnFamilyHandle>>& keep) {
+                     std::vector<std::shared_ptr<rocksdb::ColumnFamilyHandle>>& keep, bool now = false) {
     for (const PartitionWrite& w : writes) {
-      auto f = family_entry(w.layout->id);
+      Family f;
+      if (now) {
+        if (!family_entry_now(w.layout->id, f))
+          return Status::would_block("a table is being created or dropped");
+      } else {
+        f = family_entry(w.layout->id);
+      }
       if (!f.handle) return Status::error("unknown table " + w.layout->id);
       f.gc->observe(w.layout);
       auto h = std::move(f.handle);
@@ -284,9 +297,11 @@ class RocksEngine final : public Engine {
     // with I/O. Both are the blocking path's.
     if (syncer_->mode() != CommitlogSync::kPeriodic) return Status::would_block("write waits for an fsync");
     if (writes_stopped_.load()) return Status::would_block("writes are stopped by a disk error");
+    // Creating or dropping a column family holds RocksDB's write queue through a MANIFEST fsync.
+    if (ddl_running_.load() > 0) return Status::would_block("a table is being created or dropped");
     rocksdb::WriteBatch batch;
     std::vector<std::shared_ptr<rocksdb::ColumnFamilyHandle>> keep;
-    auto built = build_batch(writes, batch, keep);
+    auto built = build_batch(writes, batch, keep, /*now=*/true);
     if (!built.is_ok()) return built;
     rocksdb::WriteOptions wo;
     wo.no_slowdown = true;  // a stall (memtables full, too many files) returns Incomplete instead
@@ -342,7 +357,12 @@ class RocksEngine final : public Engine {
 
   Result<PartitionData> read_partition(const TableLayout& layout, BytesView partition_key, int64_t token,
                                        const ReadOptions& options) override {
-    auto f = family_entry(layout.id);
+    Family f;
+    if (options.cache_only) {
+      if (!family_entry_now(layout.id, f)) return Status::would_block("a table is being created or dropped");
+    } else {
+      f = family_entry(layout.id);
+    }
     if (!f.handle) return Status::error("unknown table " + layout.id);
     f.gc->observe(layout);
     if (point_readable(layout, options)) return read_point(f, layout, partition_key, token, options);
@@ -371,9 +391,13 @@ class RocksEngine final : public Engine {
     std::array<rocksdb::Status, 2> statuses;
     rocksdb::ReadOptions ro;
     if (options.cache_only) {
-      // RocksDB 7.8's MultiGet can answer OK with an empty value where a cache-only lookup
-      // met a block it may not read; Get reports Incomplete there (point_read_test.cc).
+      // RocksDB 7.8's MultiGet can answer OK with a wrong value where a cache-only lookup met
+      // a block it may not read; Get reports Incomplete there (point_read_test.cc). The two
+      // Gets read one snapshot, so that a partition deletion and a write applied together
+      // are seen together.
       ro.read_tier = rocksdb::kBlockCacheTier;
+      rocksdb::ManagedSnapshot snapshot(db_.get());
+      ro.snapshot = snapshot.snapshot();
       for (size_t i = 0; i < keys.size(); ++i)
         statuses[i] = db_->Get(ro, f.handle.get(), slices[i], &values[i]);
     } else {
@@ -717,6 +741,28 @@ class RocksEngine final : public Engine {
     return it == families_.end() ? Family{} : it->second;
   }
 
+  // family_entry() for a reactor thread: false, instead of waiting, while DDL holds mu_ (it
+  // does through fsyncs).
+  bool family_entry_now(const std::string& id, Family& out) {
+    std::shared_lock lock(mu_, std::try_to_lock);
+    if (!lock.owns_lock()) return false;
+    auto it = families_.find(id);
+    out = it == families_.end() ? Family{} : it->second;
+    return true;
+  }
+
+  // Counts DDL under way (ddl_running_) for write_no_wait.
+  class DdlGuard {
+   public:
+    explicit DdlGuard(std::atomic<int>& n) : n_(n) { n_.fetch_add(1); }
+    ~DdlGuard() { n_.fetch_sub(1); }
+    DdlGuard(const DdlGuard&) = delete;
+    DdlGuard& operator=(const DdlGuard&) = delete;
+
+   private:
+    std::atomic<int>& n_;
+  };
+
   static std::string auto_tag(const char* what, const std::string& table_id) {
     auto ms = std::chrono::duration_cast<std::chrono::milliseconds>(
         std::chrono::system_clock::now().time_since_epoch());
@@ -733,6 +779,7 @@ class RocksEngine final : public Engine {
   rocksdb::ColumnFamilyHandle* meta_ = nullptr;
   rocksdb::ColumnFamilyHandle* default_ = nullptr;
   std::atomic<bool> writes_stopped_{false};
+  std::atomic<int> ddl_running_{0};  // create/drop/truncate/compaction changes under way
   std::mutex resume_mu_;
   std::shared_mutex mu_;
   std::unordered_map<std::string, Family> families_;      // GUARDED_BY(mu_)

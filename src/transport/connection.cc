@@ -231,6 +231,10 @@ Bytes Connection::process(const FrameHeader& header, const Bytes& body, cql::Wri
     out = error_frame(header.stream, e);
   } catch (const std::exception& e) {
     out = error_frame(header.stream, CqlError(ErrorCode::kServerError, e.what()));
+  } catch (const common::WouldBlock&) {
+    if (no_block) throw;  // run_inline sends it to the pool
+    // Only operations started with no_block may throw it; on the pool it would be a bug.
+    out = error_frame(header.stream, CqlError(ErrorCode::kServerError, "internal error: a wait was refused"));
   }
   if (auto* m = ctx_.options.metrics) {
     auto us = static_cast<uint64_t>(
