@@ -4,7 +4,6 @@
 #include <rocksdb/db.h>
 #include <rocksdb/filter_policy.h>
 #include <rocksdb/rate_limiter.h>
-#include <rocksdb/snapshot.h>
 #include <rocksdb/sst_file_manager.h>
 #include <rocksdb/table.h>
 #include <rocksdb/utilities/checkpoint.h>
@@ -365,7 +364,15 @@ class RocksEngine final : public Engine {
     }
     if (!f.handle) return Status::error("unknown table " + layout.id);
     f.gc->observe(layout);
-    if (point_readable(layout, options)) return read_point(f, layout, partition_key, token, options);
+    if (point_readable(layout, options)) {
+      PartitionData out;
+      out.partition_key = Bytes(partition_key);
+      out.token = token;
+      auto s = read_point(*db_, f.handle.get(), layout, encode_partition_prefix(token, partition_key),
+                          options, out);
+      if (!s.is_ok()) return s;
+      return out;
+    }
     rocksdb::ReadOptions ro;
     ro.prefix_same_as_start = true;  // one partition: files whose filter rules it out are skipped
     if (options.cache_only) ro.read_tier = rocksdb::kBlockCacheTier;
@@ -376,47 +383,6 @@ class RocksEngine final : public Engine {
     out.token = token;
     Bytes prefix = encode_partition_prefix(token, partition_key);
     auto s = reader.read(prefix, options, out);
-    if (!s.is_ok()) return s;
-    return out;
-  }
-
-  // A partition of a table without clustering columns, by two point lookups in one
-  // MultiGet: no iterator over every memtable and file, and files whose partition filter
-  // rules the partition out are skipped.
-  Result<PartitionData> read_point(const Family& f, const TableLayout& layout, BytesView partition_key,
-                                   int64_t token, const ReadOptions& options) {
-    auto keys = point_keys(encode_partition_prefix(token, partition_key));
-    std::array<rocksdb::Slice, 2> slices{rocksdb::Slice(keys[0]), rocksdb::Slice(keys[1])};
-    std::array<rocksdb::PinnableSlice, 2> values;
-    std::array<rocksdb::Status, 2> statuses;
-    rocksdb::ReadOptions ro;
-    if (options.cache_only) {
-      // RocksDB 7.8's MultiGet can answer OK with a wrong value where a cache-only lookup met
-      // a block it may not read; Get reports Incomplete there (point_read_test.cc). The two
-      // Gets read one snapshot, so that a partition deletion and a write applied together
-      // are seen together.
-      ro.read_tier = rocksdb::kBlockCacheTier;
-      rocksdb::ManagedSnapshot snapshot(db_.get());
-      ro.snapshot = snapshot.snapshot();
-      for (size_t i = 0; i < keys.size(); ++i)
-        statuses[i] = db_->Get(ro, f.handle.get(), slices[i], &values[i]);
-    } else {
-      db_->MultiGet(ro, f.handle.get(), keys.size(), slices.data(), values.data(), statuses.data(),
-                    /*sorted_input=*/true);
-    }
-    std::array<BytesView, 2> found;
-    std::array<const BytesView*, 2> present{nullptr, nullptr};
-    for (size_t i = 0; i < keys.size(); ++i) {
-      if (statuses[i].IsNotFound()) continue;
-      if (statuses[i].IsIncomplete()) return Status::would_block("read needs a block not in the cache");
-      if (!statuses[i].ok()) return from_rocks(statuses[i], "read");
-      found[i] = BytesView(values[i].data(), values[i].size());
-      present[i] = &found[i];
-    }
-    PartitionData out;
-    out.partition_key = Bytes(partition_key);
-    out.token = token;
-    auto s = assemble_point_read(layout, present[0], present[1], options, out);
     if (!s.is_ok()) return s;
     return out;
   }

@@ -1,10 +1,11 @@
 // Reads partitions through a RocksDB iterator: applies deletions and TTL, slices rows,
-// walks the token ring for scans. Internal to storage/ (engine.cc uses it).
+// walks the token ring for scans; and partitions of tables without clustering columns by
+// point lookups (read_point). Internal to storage/ (engine.cc uses it).
 #pragma once
 
+#include <rocksdb/db.h>
 #include <rocksdb/iterator.h>
 
-#include <array>
 #include <vector>
 
 #include "storage/engine.h"
@@ -51,12 +52,11 @@ class PartitionReader {
 // True when `options` can be answered that way for `layout`: no clustering columns and
 // no slice or paging position (a read with those goes through PartitionReader).
 bool point_readable(const TableLayout& layout, const ReadOptions& options);
-// The two keys to fetch, in storage order: header, row.
-std::array<common::Bytes, 2> point_keys(const common::Bytes& prefix);
-// Fills `out` from the fetched values (nullptr = absent) exactly as PartitionReader::read
-// would: the partition deletion shadows the row; dropped columns and expired cells go.
-common::Status assemble_point_read(const TableLayout& layout, const common::BytesView* header,
-                                   const common::BytesView* row, const ReadOptions& options,
-                                   PartitionData& out);
+// Reads the partition whose encoded prefix is `prefix` into `out` exactly as
+// PartitionReader::read would: the partition deletion shadows the row; dropped columns and
+// expired cells go. One MultiGet; with options.cache_only, two Gets on one snapshot (and
+// Status::would_block() when a block is not in memory).
+common::Status read_point(rocksdb::DB& db, rocksdb::ColumnFamilyHandle* cf, const TableLayout& layout,
+                          const common::Bytes& prefix, const ReadOptions& options, PartitionData& out);
 
 }  // namespace krill::storage
