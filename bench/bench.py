@@ -17,6 +17,7 @@ Everything runs on 127.0.0.1; every wait is bounded.
 
 import argparse
 import datetime
+import json
 import os
 import platform
 import re
@@ -28,6 +29,7 @@ import subprocess
 import sys
 import tempfile
 import time
+import urllib.request
 from pathlib import Path
 
 REPO = Path(__file__).resolve().parents[1]
@@ -130,8 +132,6 @@ class Krill:
     def settle(self, limit_s):
         """Waits until no compaction runs or is pending (the HTTP API, as nodetool
         compactionstats reads it), at most limit_s seconds; returns the seconds waited."""
-        import json
-        import urllib.request
         base = f"http://127.0.0.1:{self.http_port}/compaction_manager"
         start = time.monotonic()
         quiet = 0

@@ -10,6 +10,7 @@
 #include <deque>
 #include <memory>
 #include <mutex>
+#include <optional>
 #include <set>
 #include <string>
 #include <vector>
@@ -105,7 +106,18 @@ class Connection : public std::enable_shared_from_this<Connection> {
   // On the reactor: runs the EXECUTEs of `batch` that need not wait, up to its first other
   // request, and answers them; leaves in `batch`, in order, the requests for the pool.
   void run_inline(std::vector<Request>& batch);
-  void run_on_pool(std::vector<Request>& requests);                                 // on the pool
+  void run_on_pool(std::vector<Request>& requests);  // on the pool
+  // A request whose writes a cql::WriteGroup holds: its answer in a task's frames.
+  struct Staged {
+    size_t frame = 0;
+    int16_t stream = 0;
+  };
+  // A failed staged write's request gets its error instead of its RESULT.
+  void answer_staged(const std::vector<std::optional<common::CqlError>>& outcomes,
+                     const std::vector<Staged>& staged, std::vector<common::Bytes>& frames) const;
+  // On the pool: applies what `group` holds (blocking) and answers as answer_staged().
+  void flush_staged(cql::WriteGroup& group, const std::vector<Staged>& staged,
+                    std::vector<common::Bytes>& frames) const;
   void complete(std::vector<common::Bytes>& frames, size_t requests, size_t cost);  // on the pool
   // complete() on the reactor.
   void complete_inline(std::vector<common::Bytes>& frames, size_t requests, size_t cost);

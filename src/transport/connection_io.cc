@@ -305,8 +305,7 @@ void Connection::dispatch(std::vector<Request>& batch) {
 
 void Connection::run_inline(std::vector<Request>& batch) {
   std::vector<Bytes> frames;      // answers of the requests run here, in order
-  std::vector<int16_t> streams;   // their streams
-  std::vector<size_t> staged;     // index in `frames` of each request staged in `group`
+  std::vector<Staged> staged;     // those of them staged in `group`
   std::vector<Request> deferred;  // for the pool, in order
   auto group = std::make_unique<cql::WriteGroup>();
   size_t cost = 0;
@@ -327,8 +326,7 @@ void Connection::run_inline(std::vector<Request>& batch) {
       ++blocked;
       continue;
     }
-    streams.push_back(r.header.stream);
-    if (group->size() > before) staged.push_back(frames.size() - 1);
+    if (group->size() > before) staged.push_back(Staged{frames.size() - 1, r.header.stream});
     cost += r.cost;
   }
   for (; i < batch.size(); ++i) deferred.push_back(std::move(batch[i]));
@@ -337,10 +335,7 @@ void Connection::run_inline(std::vector<Request>& batch) {
   if (frames.empty()) return;
   bool applied = true;
   try {
-    auto outcomes = group->flush_now();
-    for (size_t k = 0; k < staged.size() && k < outcomes.size(); ++k) {
-      if (outcomes[k]) frames[staged[k]] = error_frame(streams[staged[k]], *outcomes[k]);
-    }
+    answer_staged(group->flush_now(), staged, frames);
   } catch (const common::WouldBlock&) {
     applied = false;
   }
@@ -356,18 +351,29 @@ void Connection::run_inline(std::vector<Request>& batch) {
   // The staged writes would wait (a stall): the pool applies them and answers the requests
   // that ran here; nothing else waits for that.
   asio::post(ctx_.pool, [self = shared_from_this(), frames = std::move(frames), group = std::move(group),
-                         staged = std::move(staged), streams = std::move(streams), done, cost]() mutable {
-    std::vector<std::optional<CqlError>> outcomes;
-    try {
-      outcomes = group->flush();
-    } catch (const std::exception& e) {
-      outcomes.assign(staged.size(), CqlError(ErrorCode::kServerError, e.what()));
-    }
-    for (size_t k = 0; k < staged.size() && k < outcomes.size(); ++k) {
-      if (outcomes[k]) frames[staged[k]] = self->error_frame(streams[staged[k]], *outcomes[k]);
-    }
+                         staged = std::move(staged), done, cost]() mutable {
+    self->flush_staged(*group, staged, frames);
     self->complete(frames, done, cost);
   });
+}
+
+void Connection::answer_staged(const std::vector<std::optional<CqlError>>& outcomes,
+                               const std::vector<Staged>& staged, std::vector<Bytes>& frames) const {
+  for (size_t k = 0; k < staged.size() && k < outcomes.size(); ++k) {
+    if (outcomes[k]) frames[staged[k].frame] = error_frame(staged[k].stream, *outcomes[k]);
+  }
+}
+
+void Connection::flush_staged(cql::WriteGroup& group, const std::vector<Staged>& staged,
+                              std::vector<Bytes>& frames) const {
+  if (group.empty()) return;
+  std::vector<std::optional<CqlError>> outcomes;
+  try {
+    outcomes = group.flush();
+  } catch (const std::exception& e) {
+    outcomes.assign(staged.size(), CqlError(ErrorCode::kServerError, e.what()));
+  }
+  answer_staged(outcomes, staged, frames);
 }
 
 void Connection::complete_inline(std::vector<Bytes>& frames, size_t requests, size_t cost) {
@@ -389,26 +395,15 @@ void Connection::run_on_pool(std::vector<Request>& requests) {
   size_t cost = 0;
   // Plain writes of the task become one storage write; their responses wait for it.
   cql::WriteGroup group;
-  std::vector<size_t> staged;  // index in `requests` of each request staged in `group`
-  for (size_t i = 0; i < requests.size(); ++i) {
-    Request& r = requests[i];
+  std::vector<Staged> staged;
+  for (Request& r : requests) {
     const size_t before = group.size();
     frames.push_back(process(r.header, r.body, requests.size() > 1 ? &group : nullptr));
-    if (group.size() > before) staged.push_back(i);
+    if (group.size() > before) staged.push_back(Staged{frames.size() - 1, r.header.stream});
     cost += r.cost;
     r.body = Bytes();  // free the body now, not when the task ends
   }
-  if (!group.empty()) {
-    std::vector<std::optional<CqlError>> outcomes;
-    try {
-      outcomes = group.flush();
-    } catch (const std::exception& e) {
-      outcomes.assign(staged.size(), CqlError(ErrorCode::kServerError, e.what()));
-    }
-    for (size_t k = 0; k < staged.size() && k < outcomes.size(); ++k) {
-      if (outcomes[k]) frames[staged[k]] = error_frame(requests[staged[k]].header.stream, *outcomes[k]);
-    }
-  }
+  flush_staged(group, staged, frames);
   complete(frames, requests.size(), cost);
 }
 
