@@ -4,6 +4,7 @@
 #include <rocksdb/options.h>
 #include <unistd.h>
 
+#include <algorithm>
 #include <cstdio>
 #include <fstream>
 #include <sstream>
@@ -17,6 +18,15 @@ const char* style_name(CompactionSettings::Style style) {
   return style == CompactionSettings::Style::kTiered ? "tiered" : "leveled";
 }
 
+namespace {
+
+// RocksDB requires compaction trigger <= slowdown trigger <= stop trigger (it aborts
+// otherwise). Keep its default margins (4 / 20 / 36) above a larger min_threshold.
+int slowdown_trigger(int compaction_trigger) { return std::max(20, compaction_trigger + 16); }
+int stop_trigger(int compaction_trigger) { return std::max(36, compaction_trigger + 32); }
+
+}  // namespace
+
 void apply_compaction(const CompactionSettings& s, rocksdb::ColumnFamilyOptions& cf) {
   if (s.style == CompactionSettings::Style::kTiered) {
     cf.compaction_style = rocksdb::kCompactionStyleUniversal;
@@ -24,6 +34,8 @@ void apply_compaction(const CompactionSettings& s, rocksdb::ColumnFamilyOptions&
     cf.compaction_options_universal.max_merge_width = static_cast<unsigned>(s.max_threshold);
     // A tier forms once min_threshold sorted runs of similar size exist, as in STCS.
     cf.level0_file_num_compaction_trigger = s.min_threshold;
+    cf.level0_slowdown_writes_trigger = slowdown_trigger(s.min_threshold);
+    cf.level0_stop_writes_trigger = stop_trigger(s.min_threshold);
   } else {
     cf.compaction_style = rocksdb::kCompactionStyleLevel;
     cf.target_file_size_base = s.target_file_bytes;
@@ -34,7 +46,9 @@ std::map<std::string, std::string> mutable_compaction_options(const CompactionSe
   if (s.style == CompactionSettings::Style::kTiered) {
     return {{"compaction_options_universal", "{min_merge_width=" + std::to_string(s.min_threshold) +
                                                  ";max_merge_width=" + std::to_string(s.max_threshold) + "}"},
-            {"level0_file_num_compaction_trigger", std::to_string(s.min_threshold)}};
+            {"level0_file_num_compaction_trigger", std::to_string(s.min_threshold)},
+            {"level0_slowdown_writes_trigger", std::to_string(slowdown_trigger(s.min_threshold))},
+            {"level0_stop_writes_trigger", std::to_string(stop_trigger(s.min_threshold))}};
   }
   return {{"target_file_size_base", std::to_string(s.target_file_bytes)}};
 }

@@ -247,6 +247,23 @@ TEST_F(EngineTest, CompactionStyleIsRecordedAndAppliedAtOpen) {
   EXPECT_EQ(read("p49").rows.size(), 4u);
 }
 
+// Cassandra accepts any min_threshold >= 2; RocksDB aborts the process if its compaction
+// trigger passes its write-slowdown trigger (20), so both move together.
+TEST_F(EngineTest, LargeTieredThresholdsApplyToAnOpenTable) {
+  CompactionSettings tiered;
+  tiered.style = CompactionSettings::Style::kTiered;
+  ASSERT_TRUE(engine_->set_table_compaction("t2", tiered).is_ok());
+  ASSERT_TRUE(engine_->create_table("t2").is_ok());
+  tiered.min_threshold = 32;
+  tiered.max_threshold = 64;
+  auto r = engine_->set_table_compaction("t2", tiered);
+  ASSERT_TRUE(r.is_ok());
+  EXPECT_TRUE(r.value());
+  engine_.reset();
+  open();  // and at open
+  EXPECT_EQ(engine_->table_stats("t2").value().compaction_style, "tiered");
+}
+
 // Cache-only reads through the iterator (tables with clustering columns): right rows, or
 // would_block, never an error or a partial partition, on a cold cache.
 TEST_F(EngineTest, CacheOnlyPartitionReadsAnswerRightlyOrWouldBlock) {

@@ -66,6 +66,14 @@ def test_strategy_maps_to_style_and_switch_applies_at_restart(node_factory):
                   "{'class': 'SizeTieredCompactionStrategy', 'min_threshold': 8, 'max_threshold': 16}")
         kh.wait_until(lambda: running_options(node, ids["stcs"])["level0_file_num_compaction_trigger"] == "8",
                       timeout=10, message="new min_threshold in RocksDB's options")
+        # Above RocksDB's write-slowdown trigger (20): the triggers move up together.
+        s.execute("ALTER TABLE cs.stcs WITH compaction = "
+                  "{'class': 'SizeTieredCompactionStrategy', 'min_threshold': 32, 'max_threshold': 64}")
+        kh.wait_until(lambda: running_options(node, ids["stcs"])["level0_file_num_compaction_trigger"] == "32",
+                      timeout=10, message="min_threshold 32 in RocksDB's options")
+        assert int(running_options(node, ids["stcs"])["level0_slowdown_writes_trigger"]) > 32
+        s.execute("INSERT INTO cs.stcs (k, v) VALUES (999, 'x')")
+        s.execute("DELETE FROM cs.stcs WHERE k = 999")
         # A style change is recorded now and applies when the node next starts.
         s.execute("ALTER TABLE cs.lcs WITH compaction = {'class': 'SizeTieredCompactionStrategy'}")
         s.execute("ALTER TABLE cs.stcs WITH compaction = {'class': 'LeveledCompactionStrategy'}")
