@@ -102,6 +102,8 @@ class Connection : public std::enable_shared_from_this<Connection> {
   bool consume(std::vector<Request>& batch);  // false: fatal protocol error, close
   void on_frame(const FrameHeader& h, common::Bytes body, size_t cost, std::vector<Request>& batch);
   void make_room();
+  // Acknowledges received data at once (TCP_QUICKACK) while a frame is incomplete.
+  void ack_now();
   void dispatch(std::vector<Request>& batch);
   // On the reactor: runs the EXECUTEs of `batch` that need not wait, up to its first other
   // request, and answers them; leaves in `batch`, in order, the requests for the pool.
