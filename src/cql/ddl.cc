@@ -124,6 +124,14 @@ std::string qualified_name(const std::string& keyspace, const std::string& name)
   return internal::maybe_quote(keyspace) + "." + internal::maybe_quote(name);
 }
 
+KeyspaceDef& edit_keyspace(schema::Schema& next, const KeyspaceDef& current, DdlEffects& fx) {
+  auto copy = std::make_shared<KeyspaceDef>(current);
+  KeyspaceDef& def = *copy;
+  next.keyspaces[current.name] = std::move(copy);
+  fx.keyspaces_changed.push_back(current.name);
+  return def;
+}
+
 namespace {
 
 // Validates and normalises a replication map; `local_dc` is the only data center known
@@ -226,10 +234,8 @@ ResultMessage alter_keyspace(const AlterKeyspaceStatement& s, ExecContext& ctx) 
       if (s.if_exists) return fx;
       throw_invalid("Keyspace '" + s.keyspace + "' doesn't exist");
     }
-    auto def = std::make_shared<KeyspaceDef>(*cur);
-    apply_keyspace_properties(*def, s.properties, false, ctx.svc.node.data_center);
-    next.keyspaces[s.keyspace] = def;
-    fx.keyspaces_changed.push_back(s.keyspace);
+    KeyspaceDef& def = edit_keyspace(next, *cur, fx);
+    apply_keyspace_properties(def, s.properties, false, ctx.svc.node.data_center);
     altered = true;
     return fx;
   });
@@ -372,10 +378,8 @@ ResultMessage create_table(const CreateTableStatement& s, ExecContext& ctx) {
     }
     // Types resolve against the schema being changed, so a concurrent DROP TYPE cannot slip in.
     table = build_table(s, *cur, ctx);
-    auto def = std::make_shared<KeyspaceDef>(*cur);
-    def->tables[table->name] = table;
-    next.keyspaces[ks] = def;
-    fx.keyspaces_changed.push_back(ks);
+    KeyspaceDef& def = edit_keyspace(next, *cur, fx);
+    def.tables[table->name] = table;
     fx.tables_created.push_back(table);
     created = true;
     return fx;
@@ -407,10 +411,8 @@ ResultMessage drop_table(const DropTableStatement& s, ExecContext& ctx) {
       throw_invalid("Cannot drop table when materialized views still depend on it (" + ks + ".{" + names +
                     "})");
     }
-    auto def = std::make_shared<KeyspaceDef>(*cur);
-    def->tables.erase(s.table.name);
-    next.keyspaces[ks] = def;
-    fx.keyspaces_changed.push_back(ks);
+    KeyspaceDef& def = edit_keyspace(next, *cur, fx);
+    def.tables.erase(s.table.name);
     fx.tables_dropped.push_back(t);
     dropped = true;
     return fx;

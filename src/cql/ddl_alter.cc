@@ -182,10 +182,8 @@ ResultMessage alter_table(const AlterTableStatement& s, ExecContext& ctx) {
     }
     if (!changed) return fx;
     t->refresh_layout();
-    auto def = std::make_shared<KeyspaceDef>(*keyspace);
-    def->tables[t->name] = t;
-    next.keyspaces[ks] = def;
-    fx.keyspaces_changed.push_back(ks);
+    KeyspaceDef& def = edit_keyspace(next, *keyspace, fx);
+    def.tables[t->name] = t;
     altered = true;
     return fx;
   });

@@ -11,6 +11,7 @@
 #include "cql/execution.h"
 #include "cql/result.h"
 #include "schema/schema.h"
+#include "schema/schema_manager.h"
 
 namespace krill::cql {
 
@@ -47,6 +48,12 @@ void apply_table_options(schema::TableParams& params, const std::vector<Property
 // Orders columns as TableDef requires: partition key and clustering columns in position
 // order, then static columns by name, then regular columns by name.
 void sort_columns(schema::TableDef& table);
+
+// The copy-on-write step of every DDL change to a keyspace: puts a copy of `current` in
+// `next` (the schema the change builds) under its name, records the keyspace in
+// fx.keyspaces_changed (to persist) and returns the copy to edit.
+schema::KeyspaceDef& edit_keyspace(schema::Schema& next, const schema::KeyspaceDef& current,
+                                   schema::DdlEffects& fx);
 
 // "ks.t" with each part double-quoted when it would not read back unquoted.
 std::string qualified_name(const std::string& keyspace, const std::string& name);

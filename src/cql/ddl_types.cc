@@ -39,13 +39,6 @@ DataType field_type(const std::string& text, const KeyspaceDef& ks) {
   return type;
 }
 
-// Publishes `def` with its types refreshed; fills `fx`.
-void publish(schema::Schema& next, std::shared_ptr<KeyspaceDef> def, DdlEffects& fx) {
-  schema::refresh_user_types(*def);
-  fx.keyspaces_changed.push_back(def->name);
-  next.keyspaces[def->name] = std::move(def);
-}
-
 DataType with_fields(const DataType& type, std::vector<std::string> names, std::vector<DataType> types) {
   return DataType::udt(type.udt_keyspace(), type.udt_name(), std::move(names), std::move(types));
 }
@@ -75,9 +68,9 @@ ResultMessage create_type(const CreateTypeStatement& s, ExecContext& ctx) {
       names.push_back(name);
       types.push_back(field_type(text, *cur));
     }
-    auto def = std::make_shared<KeyspaceDef>(*cur);
-    def->types[s.type.name] = DataType::udt(ks, s.type.name, std::move(names), std::move(types));
-    publish(next, std::move(def), fx);
+    KeyspaceDef& def = edit_keyspace(next, *cur, fx);
+    def.types[s.type.name] = DataType::udt(ks, s.type.name, std::move(names), std::move(types));
+    schema::refresh_user_types(def);
     created = true;
     return fx;
   });
@@ -154,9 +147,9 @@ ResultMessage alter_type(const AlterTypeStatement& s, ExecContext& ctx) {
       case AlterTypeStatement::Kind::kAlter:
         throw_invalid("Altering field types is no longer supported");
     }
-    auto def = std::make_shared<KeyspaceDef>(*cur);
-    def->types[s.type.name] = with_fields(*type, std::move(names), std::move(types));
-    publish(next, std::move(def), fx);
+    KeyspaceDef& def = edit_keyspace(next, *cur, fx);
+    def.types[s.type.name] = with_fields(*type, std::move(names), std::move(types));
+    schema::refresh_user_types(def);
     altered = true;
     return fx;
   });
@@ -193,10 +186,7 @@ ResultMessage drop_type(const DropTypeStatement& s, ExecContext& ctx) {
       }
     }
     if (!users.empty()) throw_invalid(prefix + "tables " + users);
-    auto def = std::make_shared<KeyspaceDef>(*cur);
-    def->types.erase(s.type.name);
-    fx.keyspaces_changed.push_back(ks);
-    next.keyspaces[ks] = std::move(def);
+    edit_keyspace(next, *cur, fx).types.erase(s.type.name);
     dropped = true;
     return fx;
   });

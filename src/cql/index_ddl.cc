@@ -125,10 +125,8 @@ ResultMessage create_index(const CreateIndexStatement& s, ExecContext& ctx) {
     index.layout = schema::make_index_layout(*t, index);
     auto table = std::make_shared<TableDef>(*t);
     table->indexes.push_back(index);
-    auto def = std::make_shared<KeyspaceDef>(*cur);
-    def->tables[table->name] = table;
-    next.keyspaces[ks] = def;
-    fx.keyspaces_changed.push_back(ks);
+    KeyspaceDef& def = edit_keyspace(next, *cur, fx);
+    def.tables[table->name] = table;
     fx.layouts_created.push_back(index.layout);
     built = table;
     return fx;
@@ -159,10 +157,8 @@ ResultMessage drop_index(const DropIndexStatement& s, ExecContext& ctx) {
         break;
       }
     }
-    auto def = std::make_shared<KeyspaceDef>(*cur);
-    def->tables[table->name] = table;
-    next.keyspaces[ks] = def;
-    fx.keyspaces_changed.push_back(ks);
+    KeyspaceDef& def = edit_keyspace(next, *cur, fx);
+    def.tables[table->name] = table;
     table_name = table->name;
     return fx;
   });

@@ -201,10 +201,8 @@ ResultMessage create_view(const CreateViewStatement& s, ExecContext& ctx) {
                      d);
     }
     auto v = build_view_def(s, *b, ctx);
-    auto def = std::make_shared<KeyspaceDef>(*cur);
-    def->tables[v->name] = v;
-    next.keyspaces[ks] = def;
-    fx.keyspaces_changed.push_back(ks);
+    KeyspaceDef& def = edit_keyspace(next, *cur, fx);
+    def.tables[v->name] = v;
     fx.tables_created.push_back(v);
     view = v;
     base = b;
@@ -228,10 +226,8 @@ ResultMessage alter_view(const AlterViewStatement& s, ExecContext& ctx) {
     if (!t->view) throw_invalid("Cannot use ALTER MATERIALIZED VIEW on Table");
     auto v = std::make_shared<TableDef>(*t);
     apply_table_options(v->params, s.properties);
-    auto def = std::make_shared<KeyspaceDef>(*cur);
-    def->tables[v->name] = v;
-    next.keyspaces[ks] = def;
-    fx.keyspaces_changed.push_back(ks);
+    KeyspaceDef& def = edit_keyspace(next, *cur, fx);
+    def.tables[v->name] = v;
     return fx;
   });
   return announce(
@@ -251,10 +247,8 @@ ResultMessage drop_view(const DropViewStatement& s, ExecContext& ctx) {
       throw_invalid("Materialized view '" + ks + "." + s.view.name + "' doesn't exist");
     }
     if (!t->view) throw_invalid("Cannot use DROP MATERIALIZED VIEW on Table");
-    auto def = std::make_shared<KeyspaceDef>(*cur);
-    def->tables.erase(s.view.name);
-    next.keyspaces[ks] = def;
-    fx.keyspaces_changed.push_back(ks);
+    KeyspaceDef& def = edit_keyspace(next, *cur, fx);
+    def.tables.erase(s.view.name);
     fx.tables_dropped.push_back(t);
     dropped = true;
     return fx;
