@@ -61,7 +61,7 @@ class RowMergeOperator : public rocksdb::MergeOperator {
 
   const char* Name() const override { return "krill.RowMerge.v1"; }
   // A lone operand stays as it is in flushes and compactions: merging it with nothing
-  // would decode and re-encode it for the same bytes (it was 10 % of a flush's CPU).
+  // would decode and re-encode it for the same bytes (a third of a flush's CPU under L1).
   bool AllowSingleOperand() const override { return false; }
 };
 
