@@ -95,9 +95,12 @@ template(name="parsed" type="string"
     def krill_lines(self, which="raw"):
         return [l for l in self.lines(which) if f" {APP} " in l or f"|{APP}|" in l]
 
-    def wait_for(self, needle, timeout=15.0, which="raw"):
-        return kh.wait_until(lambda: [l for l in self.krill_lines(which) if needle in l], timeout,
-                             message=f"{needle!r} at rsyslogd")
+    def wait_for(self, needle, timeout=15.0, which="raw", pid=None):
+        """The lines holding `needle` (and, with `pid`, sent by that process: the module's
+        rsyslogd also holds the lines of the nodes that earlier tests started)."""
+        mark = "" if pid is None else f" {pid} "
+        return kh.wait_until(lambda: [l for l in self.krill_lines(which) if needle in l and mark in l],
+                             timeout, message=f"{needle!r} at rsyslogd")
 
 
 @pytest.fixture(scope="module")
@@ -141,7 +144,7 @@ def test_messages_reach_rsyslog_as_rfc5424(rsyslog, node_factory, transport):
     port = rsyslog.udp_port if transport == "udp" else rsyslog.tcp_port
     node = node_factory.create(f"sys_{transport}", config_text=syslog_config(port, transport))
     pid = node.pid()
-    boot = rsyslog.wait_for("booted and awake")
+    boot = rsyslog.wait_for("booted and awake", pid=pid)
     mine = [l for l in rsyslog.krill_lines() if f" {APP} {pid} " in l]
     assert len(mine) >= 10, mine
     severities = {}
@@ -172,19 +175,17 @@ def test_messages_reach_rsyslog_as_rfc5424(rsyslog, node_factory, transport):
     assert not [l for l in rsyslog.krill_lines() if f" {pid} http " in l and "GET /healthz -> 200" in l]
     assert http(node, "/system/logger/http?level=debug", "POST") == (200, "")
     http(node, "/storage_service/cluster_name")
-    got = rsyslog.wait_for("GET /storage_service/cluster_name -> 200")
-    got = [l for l in got if f" {pid} " in l]
+    got = rsyslog.wait_for("GET /storage_service/cluster_name -> 200", pid=pid)
     m, sev = check_message(got[0], pid, since)
     assert sev == 7 and m.group("msgid") == "http", got[0]
-    audit = rsyslog.wait_for("log levels: logger http set to debug")
-    assert [l for l in audit if f" {pid} " in l]
+    rsyslog.wait_for("log levels: logger http set to debug", pid=pid)
     stats = http(node, "/krill/host")[1]["logging"]["syslog"]
     assert stats["enabled"] and stats["sent"] >= len(mine) and stats["dropped"] == 0, stats
     if transport == "tcp":
         assert stats["connected"] and stats["connects"] == 1, stats
     # The last line before exit reaches the server too (the registry drains on shutdown).
     assert node.stop() == 0
-    rsyslog.wait_for("Krill stopped")
+    rsyslog.wait_for("Krill stopped", pid=pid)
 
 
 def test_tcp_reconnects_after_the_server_restarts(tmp_path, node_factory):
@@ -239,7 +240,7 @@ def test_crash_line_reaches_syslog(rsyslog, node_factory, transport, monkeypatch
             if proc.poll() is None:
                 proc.kill()
     assert rc == -signal.SIGSEGV, (rc, node.log_tail())
-    got = [l for l in rsyslog.wait_for("about to crash: signal 11 (SIGSEGV)") if f" {proc.pid} " in l]
+    got = rsyslog.wait_for("about to crash: signal 11 (SIGSEGV)", pid=proc.pid)
     assert got, rsyslog.krill_lines()[-5:]
     m, sd = parse(got[0])
     assert int(m.group("pri")) == FACILITY * 8 + 2  # critical
