@@ -120,9 +120,9 @@ class Connection : public std::enable_shared_from_this<Connection> {
   // On the pool: applies what `group` holds (blocking) and answers as answer_staged().
   void flush_staged(cql::WriteGroup& group, const std::vector<Staged>& staged,
                     std::vector<common::Bytes>& frames) const;
-  void complete(std::vector<common::Bytes>& frames, size_t requests, size_t cost);  // on the pool
-  // complete() on the reactor.
-  void complete_inline(std::vector<common::Bytes>& frames, size_t requests, size_t cost);
+  // Releases the requests' slots and memory and queues their answers; `on_reactor`: called
+  // on the connection's reactor (inline execution) rather than on the pool.
+  void complete(std::vector<common::Bytes>& frames, size_t requests, size_t cost, bool on_reactor);
   void enqueue(common::Bytes frame);  // queues without starting a write
   void kick();                        // on the reactor: writes what is queued unless a write is under way
   // REQUIRES: write_mu_ held. Sends what the socket takes now; the rest goes to an

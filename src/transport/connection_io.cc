@@ -125,7 +125,8 @@ void Connection::ack_now() {
   // Part of a frame is here and the rest is not. A client that leaves Nagle's algorithm on
   // (the Python driver does, and writes large requests in 4 KiB pieces) holds back its next
   // piece until this data is acknowledged, and Linux delays that ACK by up to 40 ms on a
-  // connection that also carries answers. TCP_QUICKACK sends it now.
+  // connection that also carries answers. TCP_QUICKACK sends it now. Best effort:
+  // if it fails (a socket closing), the ACK merely waits as it would have.
   const int one = 1;
   ::setsockopt(socket_.native_handle(), IPPROTO_TCP, TCP_QUICKACK, &one, sizeof one);
 }
@@ -357,7 +358,7 @@ void Connection::run_inline(std::vector<Request>& batch) {
     if (!applied) m->requests_deferred.inc(staged.size());
   }
   if (applied) {
-    complete_inline(frames, done, cost);
+    complete(frames, done, cost, /*on_reactor=*/true);
     return;
   }
   // The staged writes would wait (a stall): the pool applies them and answers the requests
@@ -365,7 +366,7 @@ void Connection::run_inline(std::vector<Request>& batch) {
   asio::post(ctx_.pool, [self = shared_from_this(), frames = std::move(frames), group = std::move(group),
                          staged = std::move(staged), done, cost]() mutable {
     self->flush_staged(*group, staged, frames);
-    self->complete(frames, done, cost);
+    self->complete(frames, done, cost, /*on_reactor=*/false);
   });
 }
 
@@ -388,19 +389,6 @@ void Connection::flush_staged(cql::WriteGroup& group, const std::vector<Staged>&
   answer_staged(outcomes, staged, frames);
 }
 
-void Connection::complete_inline(std::vector<Bytes>& frames, size_t requests, size_t cost) {
-  inflight_.fetch_sub(requests);
-  ctx_.request_bytes.fetch_sub(cost);
-  {
-    std::lock_guard lock(write_mu_);
-    if (!closed_) {
-      for (auto& f : frames) outq_.push_back(std::move(f));
-      flush_locked(/*on_reactor=*/true);
-    }
-  }
-  ctx_.node_inflight.fetch_sub(requests);
-}
-
 void Connection::run_on_pool(std::vector<Request>& requests) {
   std::vector<Bytes> frames;
   frames.reserve(requests.size());
@@ -416,10 +404,10 @@ void Connection::run_on_pool(std::vector<Request>& requests) {
     r.body = Bytes();  // free the body now, not when the task ends
   }
   flush_staged(group, staged, frames);
-  complete(frames, requests.size(), cost);
+  complete(frames, requests.size(), cost, /*on_reactor=*/false);
 }
 
-void Connection::complete(std::vector<Bytes>& frames, size_t requests, size_t cost) {
+void Connection::complete(std::vector<Bytes>& frames, size_t requests, size_t cost, bool on_reactor) {
   // The connection's slots and memory are released first: a client that reads a response and
   // sends the next request at once must not be refused for a slot this task still held.
   inflight_.fetch_sub(requests);
@@ -428,7 +416,7 @@ void Connection::complete(std::vector<Bytes>& frames, size_t requests, size_t co
     std::lock_guard lock(write_mu_);
     if (!closed_) {
       for (auto& f : frames) outq_.push_back(std::move(f));
-      flush_locked(/*on_reactor=*/false);
+      flush_locked(on_reactor);
     }
   }
   // The node's count last: a drain (CqlServer::stop) that sees it reach zero closes the
