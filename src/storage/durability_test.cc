@@ -10,6 +10,7 @@
 #include "common/values.h"
 #include "storage/compaction_filter.h"
 #include "storage/engine.h"
+#include "storage/test_engine.h"
 #include "storage/wal_sync.h"
 
 namespace krill::storage {
@@ -24,9 +25,7 @@ int32_t now_s() { return static_cast<int32_t>(std::time(nullptr)); }
 class DurabilityTest : public ::testing::Test {
  protected:
   void SetUp() override {
-    dir_ = std::filesystem::path(::testing::TempDir()) /
-           ("krill_dur_" + std::string(::testing::UnitTest::GetInstance()->current_test_info()->name()));
-    std::filesystem::remove_all(dir_);
+    dir_ = test_support::fresh_test_dir("krill_dur_");
     layout_ = std::make_shared<TableLayout>();
     layout_->id = "t1";
     layout_->clustering = ClusteringLayout{{DataType::native(TypeKind::kInt)}, {false}};
@@ -37,10 +36,7 @@ class DurabilityTest : public ::testing::Test {
   }
   common::Status open(CommitlogSync mode = CommitlogSync::kPeriodic) {
     engine_.reset();
-    EngineOptions o;
-    o.data_dir = dir_.string();
-    o.block_cache_bytes = 8 << 20;
-    o.write_buffer_bytes = 8 << 20;
+    EngineOptions o = test_support::small_engine_options(dir_);
     o.commitlog_sync = mode;
     o.commitlog_sync_group_window_ms = 0;
     auto e = Engine::open(o);

@@ -7,6 +7,7 @@
 
 #include "common/murmur3.h"
 #include "common/values.h"
+#include "storage/test_engine.h"
 
 namespace krill::storage {
 namespace {
@@ -18,9 +19,7 @@ using common::TypeKind;
 class EngineTest : public ::testing::Test {
  protected:
   void SetUp() override {
-    dir_ = std::filesystem::path(::testing::TempDir()) /
-           ("krill_engine_" + std::string(::testing::UnitTest::GetInstance()->current_test_info()->name()));
-    std::filesystem::remove_all(dir_);
+    dir_ = test_support::fresh_test_dir("krill_engine_");
     open();
     layout_ = std::make_shared<TableLayout>();
     layout_->id = "t1";
@@ -32,11 +31,7 @@ class EngineTest : public ::testing::Test {
     std::filesystem::remove_all(dir_);
   }
   void open() {
-    EngineOptions o;
-    o.data_dir = dir_.string();
-    o.block_cache_bytes = 8 << 20;
-    o.write_buffer_bytes = 8 << 20;
-    auto e = Engine::open(o);
+    auto e = Engine::open(test_support::small_engine_options(dir_));
     ASSERT_TRUE(e.is_ok()) << e.status().message();
     engine_ = std::move(e.value());
   }

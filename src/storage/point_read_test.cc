@@ -10,6 +10,7 @@
 
 #include "common/murmur3.h"
 #include "storage/engine.h"
+#include "storage/test_engine.h"
 
 namespace krill::storage {
 namespace {
@@ -19,15 +20,8 @@ using common::Bytes;
 class PointReadTest : public ::testing::TestWithParam<bool> {
  protected:
   void SetUp() override {
-    std::string name = ::testing::UnitTest::GetInstance()->current_test_info()->name();
-    std::replace(name.begin(), name.end(), '/', '_');
-    dir_ = std::filesystem::path(::testing::TempDir()) / ("krill_point_" + name);
-    std::filesystem::remove_all(dir_);
-    EngineOptions o;
-    o.data_dir = dir_.string();
-    o.block_cache_bytes = 8 << 20;
-    o.write_buffer_bytes = 8 << 20;
-    auto e = Engine::open(o);
+    dir_ = test_support::fresh_test_dir("krill_point_");
+    auto e = Engine::open(test_support::small_engine_options(dir_));
     ASSERT_TRUE(e.is_ok()) << e.status().message();
     engine_ = std::move(e.value());
     layout_ = std::make_shared<TableLayout>();
