@@ -273,13 +273,8 @@ class RocksEngine final : public Engine {
                      std::vector<std::shared_ptr<rocksdb::ColumnFamilyHandle>>& keep, bool now = false) {
     for (const PartitionWrite& w : writes) {
       Family f;
-      if (now) {
-        if (!family_entry_now(w.layout->id, f))
-          return Status::would_block("a table is being created or dropped");
-      } else {
-        f = family_entry(w.layout->id);
-      }
-      if (!f.handle) return Status::error("unknown table " + w.layout->id);
+      auto found = table_family(w.layout->id, now, f);
+      if (!found.is_ok()) return found;
       f.gc->observe(w.layout);
       auto h = std::move(f.handle);
       rocksdb::ColumnFamilyHandle* cf = h.get();
@@ -357,12 +352,8 @@ class RocksEngine final : public Engine {
   Result<PartitionData> read_partition(const TableLayout& layout, BytesView partition_key, int64_t token,
                                        const ReadOptions& options) override {
     Family f;
-    if (options.cache_only) {
-      if (!family_entry_now(layout.id, f)) return Status::would_block("a table is being created or dropped");
-    } else {
-      f = family_entry(layout.id);
-    }
-    if (!f.handle) return Status::error("unknown table " + layout.id);
+    auto found = table_family(layout.id, options.cache_only, f);
+    if (!found.is_ok()) return found;
     f.gc->observe(layout);
     if (point_readable(layout, options)) {
       PartitionData out;
@@ -388,8 +379,9 @@ class RocksEngine final : public Engine {
   }
 
   Result<ScanResult> scan(const TableLayout& layout, const ScanOptions& options) override {
-    auto f = family_entry(layout.id);
-    if (!f.handle) return Status::error("unknown table " + layout.id);
+    Family f;
+    auto found = table_family(layout.id, /*now=*/false, f);
+    if (!found.is_ok()) return found;
     f.gc->observe(layout);
     rocksdb::ReadOptions ro;
     ro.total_order_seek = true;  // across partitions: the prefix filters do not apply
@@ -707,14 +699,19 @@ class RocksEngine final : public Engine {
     return it == families_.end() ? Family{} : it->second;
   }
 
-  // family_entry() for a reactor thread: false, instead of waiting, while DDL holds mu_ (it
-  // does through fsyncs).
-  bool family_entry_now(const std::string& id, Family& out) {
-    std::shared_lock lock(mu_, std::try_to_lock);
-    if (!lock.owns_lock()) return false;
+  // The table's column family, or an "unknown table" error. `now` (a reactor thread):
+  // would_block instead of waiting while DDL holds mu_ (it does through fsyncs).
+  Status table_family(const std::string& id, bool now, Family& out) {
+    std::shared_lock lock(mu_, std::defer_lock);
+    if (!now) {
+      lock.lock();
+    } else if (!lock.try_lock()) {
+      return Status::would_block("a table is being created or dropped");
+    }
     auto it = families_.find(id);
-    out = it == families_.end() ? Family{} : it->second;
-    return true;
+    if (it == families_.end()) return Status::error("unknown table " + id);
+    out = it->second;
+    return Status::ok();
   }
 
   // Counts DDL under way (ddl_running_) for write_no_wait.
